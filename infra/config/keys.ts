@@ -1,0 +1,94 @@
+// The stack's configuration keys: one table that feeds validation, the code-side defaults (Pulumi does not apply
+// Pulumi.yaml defaults under mocks, so code keeps its own) and the test that keeps Pulumi.yaml in step with it.
+import { JWT_ALGORITHMS } from "../keys/algorithms.js";
+
+export interface ConfigKey {
+  readonly type: "string" | "integer";
+  readonly default: string | number;
+  readonly description: string;
+}
+
+export const CONFIG_KEYS = {
+  jwtAlgorithm: {
+    type: "string",
+    default: "HS256",
+    description: `JWT signing algorithm PostgREST trusts: one of ${JWT_ALGORITHMS.join(", ")}. Changing it generates new key material.`,
+  },
+  jwtAudience: {
+    type: "string",
+    default: "",
+    description: "PostgREST jwt-aud: when set, tokens must carry this audience (empty = not checked).",
+  },
+  tokenTtl: {
+    type: "string",
+    default: "365d",
+    description: "Lifetime of sampleBearerToken, the long-lived GPT API key: a number with s, m, h, d, w or y (e.g. 90d).",
+  },
+  tokenSubject: {
+    type: "string",
+    default: "gpt-action",
+    description: "The `sub` claim of sampleBearerToken: the owner of the rows the API-key GPT sees under row-level security.",
+  },
+  postgresImage: {
+    type: "string",
+    default: "postgres:17",
+    description: "PostgreSQL image, pinned by tag or digest (not latest).",
+  },
+  postgrestImage: {
+    type: "string",
+    default: "postgrest/postgrest:v16.4",
+    description: "PostgREST image: a pinned v16.x tag or a digest (this kit reproduces v16 behaviour).",
+  },
+  dbName: {
+    type: "string",
+    default: "app",
+    description: "Name of the application database.",
+  },
+  dbPort: {
+    type: "integer",
+    default: 55432,
+    description: "Host port for PostgreSQL, published on 127.0.0.1 only.",
+  },
+  apiPort: {
+    type: "integer",
+    default: 3000,
+    description: "Host port for PostgREST, published on 127.0.0.1.",
+  },
+  dbSchemas: {
+    type: "string",
+    default: "api",
+    description: "Comma-separated schemas PostgREST exposes (PGRST_DB_SCHEMAS); the first is the default.",
+  },
+  anonRole: {
+    type: "string",
+    default: "anon",
+    description: "Database role for requests without a token (GPT Builder authentication: None).",
+  },
+  authenticatedRole: {
+    type: "string",
+    default: "authenticated",
+    description: "Database role named by the bearer token (GPT Builder authentication: API Key, Bearer).",
+  },
+  authenticatorRole: {
+    type: "string",
+    default: "authenticator",
+    description: "The login role PostgREST connects as; it can only switch to the anon and authenticated roles.",
+  },
+  statementTimeout: {
+    type: "string",
+    default: "5s",
+    description: "statement_timeout of the anon and authenticated roles: a number with ms, s or min.",
+  },
+  dbMaxRows: {
+    type: "integer",
+    default: 100,
+    description: "PGRST_DB_MAX_ROWS: the most rows one response returns, so it stays under GPT's 100,000-character limit.",
+  },
+  publicUrl: {
+    type: "string",
+    default: "",
+    description: "The URL the API is reached at from outside (a tunnel or your domain); empty = http://localhost:<apiPort>.",
+  },
+} as const satisfies Record<string, ConfigKey>;
+
+export type ConfigKeyName = keyof typeof CONFIG_KEYS;

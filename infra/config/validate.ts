@@ -1,0 +1,164 @@
+// Stack configuration, validated before any resource is declared: every bad value is named with what is allowed,
+// all in one message, so `pulumi preview` stops once with everything the user has to fix.
+import { CONFIG_KEYS, type ConfigKeyName } from "./keys.js";
+import { parseTimeoutMs, parseTtlSeconds } from "./durations.js";
+import { JWT_ALGORITHMS, isJwtAlgorithm, type JwtAlgorithm } from "../keys/algorithms.js";
+
+export interface StackConfig {
+  readonly jwtAlgorithm: JwtAlgorithm;
+  readonly jwtAudience?: string;
+  readonly tokenTtlSeconds: number;
+  readonly tokenSubject: string;
+  readonly postgresImage: string;
+  readonly postgrestImage: string;
+  readonly dbName: string;
+  readonly dbPort: number;
+  readonly apiPort: number;
+  readonly dbSchemas: readonly string[];
+  readonly anonRole: string;
+  readonly authenticatedRole: string;
+  readonly authenticatorRole: string;
+  readonly statementTimeoutMs: number;
+  readonly dbMaxRows: number;
+  /** The API's URL as seen from outside, without a trailing slash. */
+  readonly apiUrl: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const PROJECT = "postgrest-gpt";
+const TEN_YEARS = 10 * 31_536_000;
+const ONE_HOUR_MS = 3_600_000;
+// Unquoted PostgreSQL identifiers: lower case so that the name in SQL, in PostgREST's env and in a token's `role`
+// claim are the same string; 63 bytes is PostgreSQL's NAMEDATALEN limit.
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+const RESERVED_ROLES = new Set(["postgres", "public", "none", "current_user", "session_user", "current_role"]);
+const SYSTEM_SCHEMAS = new Set(["pg_catalog", "information_schema", "pg_toast", "public"]);
+
+type Raw = (key: ConfigKeyName) => string | undefined;
+
+export function parseStackConfig(raw: Raw): StackConfig {
+  const problems: string[] = [];
+  const bad = (key: ConfigKeyName, value: string, allowed: string) =>
+    problems.push(`${PROJECT}:${key} = ${JSON.stringify(value)}: ${allowed} (pulumi config set ${key} <value>)`);
+  const get = (key: ConfigKeyName): string => {
+    const value = raw(key);
+    return value === undefined ? String(CONFIG_KEYS[key].default) : value;
+  };
+
+  const integer = (key: ConfigKeyName, min: number, max: number): number => {
+    const value = get(key);
+    const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) bad(key, value, `must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+
+  const identifier = (key: ConfigKeyName, value: string, what: string): string => {
+    if (!IDENTIFIER.test(value)) {
+      bad(key, value, `${what} must be a lower-case PostgreSQL identifier: a-z, 0-9 and _, not starting with a digit, at most 63 characters`);
+    }
+    return value;
+  };
+
+  const role = (key: ConfigKeyName): string => {
+    const value = identifier(key, get(key), "a role name");
+    if (RESERVED_ROLES.has(value) || value.startsWith("pg_")) bad(key, value, "is a reserved or superuser role name; choose your own");
+    return value;
+  };
+
+  const image = (key: ConfigKeyName, requireV16: boolean): string => {
+    const value = get(key).trim();
+    const digest = /@sha256:[0-9a-f]{64}$/.test(value);
+    const tag = /^[^\s@]+:([\w][\w.-]{0,127})$/.exec(value)?.[1];
+    if (!digest && (tag === undefined || tag === "latest")) {
+      bad(key, value, "must pin a version, as name:tag (not latest) or name@sha256:<digest>");
+    } else if (requireV16 && !digest && !/^v16(\.\d+)*$/.test(tag!)) {
+      bad(key, value, "must be a PostgREST v16.x tag such as postgrest/postgrest:v16.4 (this kit reproduces v16 behaviour)");
+    }
+    return value;
+  };
+
+  const jwtAlgorithm = get("jwtAlgorithm");
+  if (!isJwtAlgorithm(jwtAlgorithm)) bad("jwtAlgorithm", jwtAlgorithm, `must be one of ${JWT_ALGORITHMS.join(", ")}`);
+
+  const jwtAudience = get("jwtAudience");
+  if (jwtAudience !== "" && (jwtAudience.trim() !== jwtAudience || /[\u0000-\u001f]/.test(jwtAudience))) {
+    bad("jwtAudience", jwtAudience, "must be a plain string or URI without surrounding spaces or control characters");
+  }
+
+  const ttl = get("tokenTtl");
+  const tokenTtlSeconds = parseTtlSeconds(ttl);
+  if (tokenTtlSeconds === undefined || tokenTtlSeconds < 60 || tokenTtlSeconds > TEN_YEARS) {
+    bad("tokenTtl", ttl, "must be a duration from 60s to 10y: a whole number followed by s, m, h, d, w or y (e.g. 90d)");
+  }
+
+  const tokenSubject = get("tokenSubject");
+  if (tokenSubject.trim() === "" || tokenSubject.length > 256) bad("tokenSubject", tokenSubject, "must be a non-empty string of at most 256 characters");
+
+  const dbPort = integer("dbPort", 1, 65535);
+  const apiPort = integer("apiPort", 1, 65535);
+  if (dbPort === apiPort) bad("apiPort", String(apiPort), "must differ from dbPort");
+
+  const schemaList = get("dbSchemas").split(",").map((s) => s.trim());
+  for (const schema of schemaList) {
+    identifier("dbSchemas", schema, `each schema (here ${JSON.stringify(schema)})`);
+    if (SYSTEM_SCHEMAS.has(schema)) bad("dbSchemas", schema, "must not expose a system schema or public; use a dedicated schema such as api");
+  }
+  if (new Set(schemaList).size !== schemaList.length) bad("dbSchemas", get("dbSchemas"), "must not list a schema twice");
+
+  const anonRole = role("anonRole");
+  const authenticatedRole = role("authenticatedRole");
+  const authenticatorRole = role("authenticatorRole");
+  if (new Set([anonRole, authenticatedRole, authenticatorRole]).size !== 3) {
+    bad("authenticatedRole", authenticatedRole, "anonRole, authenticatedRole and authenticatorRole must be three different roles");
+  }
+
+  const timeout = get("statementTimeout");
+  const statementTimeoutMs = parseTimeoutMs(timeout);
+  if (statementTimeoutMs === undefined || statementTimeoutMs < 1 || statementTimeoutMs > ONE_HOUR_MS) {
+    bad("statementTimeout", timeout, "must be a duration from 1ms to 60min: a whole number followed by ms, s or min (e.g. 5s)");
+  }
+
+  const apiUrl = publicUrl(get("publicUrl"), apiPort, (value, allowed) => bad("publicUrl", value, allowed));
+
+  const config: StackConfig = {
+    jwtAlgorithm: jwtAlgorithm as JwtAlgorithm,
+    ...(jwtAudience === "" ? {} : { jwtAudience }),
+    tokenTtlSeconds: tokenTtlSeconds ?? 0,
+    tokenSubject,
+    postgresImage: image("postgresImage", false),
+    postgrestImage: image("postgrestImage", true),
+    dbName: identifier("dbName", get("dbName"), "a database name"),
+    dbPort,
+    apiPort,
+    dbSchemas: schemaList,
+    anonRole,
+    authenticatedRole,
+    authenticatorRole,
+    statementTimeoutMs: statementTimeoutMs ?? 0,
+    dbMaxRows: integer("dbMaxRows", 1, 10_000),
+    apiUrl,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function publicUrl(value: string, apiPort: number, bad: (value: string, allowed: string) => void): string {
+  if (value === "") return `http://localhost:${apiPort}`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    bad(value, "must be an absolute http:// or https:// URL, e.g. https://api.example.com");
+    return value;
+  }
+  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.search || url.hash || url.username || url.password) {
+    bad(value, "must be an http:// or https:// URL without credentials, query or fragment");
+  }
+  return url.href.replace(/\/+$/, "");
+}

@@ -1,0 +1,69 @@
+// Applies sql/ through lib/migrate/cli.ts (a plain module, tested against a real PostgreSQL): @pulumi/postgresql has
+// no resource that runs arbitrary SQL. The files' hashes are part of the command's environment, so a changed file is
+// an update that runs `apply` again, and the runner's own ledger re-applies only that file. (Triggers would replace
+// the resource instead, and a replacement runs `forget`.) A failing file fails the resource, which stops
+// `pulumi up` with the runner's message: file, line, Postgres error.
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+
+export interface SqlMigrationsArgs {
+  /** Absolute path of the project; the command runs there. */
+  readonly projectDir: string;
+  /** The SQL directory, relative to projectDir. */
+  readonly sqlDir: string;
+  readonly host: pulumi.Input<string>;
+  readonly port: pulumi.Input<number>;
+  readonly database: pulumi.Input<string>;
+  readonly user: pulumi.Input<string>;
+  readonly password: pulumi.Input<string>;
+  readonly anonRole: pulumi.Input<string>;
+  readonly authenticatedRole: pulumi.Input<string>;
+  readonly authenticatorRole: pulumi.Input<string>;
+  readonly schemas: pulumi.Input<string[]>;
+}
+
+/** name -> sha256 of every .sql file, in the order the runner applies them. */
+export function sqlDigests(dir: string): Record<string, string> {
+  const names = readdirSync(dir).filter((f) => f.endsWith(".sql")).sort();
+  return Object.fromEntries(names.map((f) => [f, createHash("sha256").update(readFileSync(join(dir, f))).digest("hex")]));
+}
+
+const RUNNER = "node --import tsx lib/migrate/cli.ts";
+
+export class SqlMigrations extends pulumi.ComponentResource {
+  readonly applied: command.local.Command;
+
+  constructor(name: string, args: SqlMigrationsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("postgrest-gpt:database:SqlMigrations", name, {}, opts);
+    const digests = sqlDigests(join(args.projectDir, args.sqlDir));
+    this.applied = new command.local.Command(
+      `${name}-apply`,
+      {
+        dir: args.projectDir,
+        create: `${RUNNER} apply`,
+        update: `${RUNNER} apply`,
+        // Forget the ledger with the resource: a stack created again over the retained volume re-applies every file
+        // (and so restores the grants that dropping the roles took away).
+        delete: `${RUNNER} forget`,
+        environment: {
+          PGHOST: args.host,
+          PGPORT: pulumi.output(args.port).apply(String),
+          PGDATABASE: args.database,
+          PGUSER: args.user,
+          PGPASSWORD: pulumi.secret(args.password),
+          PGPT_SQL_DIR: args.sqlDir,
+          PGPT_ANON_ROLE: args.anonRole,
+          PGPT_AUTHENTICATED_ROLE: args.authenticatedRole,
+          PGPT_AUTHENTICATOR_ROLE: args.authenticatorRole,
+          PGPT_DB_SCHEMAS: pulumi.output(args.schemas).apply((s) => s.join(",")),
+          PGPT_SQL_DIGESTS: Object.entries(digests).map(([file, sha]) => `${file}:${sha}`).join(" "),
+        },
+      },
+      { parent: this },
+    );
+    this.registerOutputs({});
+  }
+}

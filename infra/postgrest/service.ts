@@ -1,0 +1,43 @@
+// The PostgREST container: configured entirely by environment (see env.ts), started only after the database API
+// exists, and reported ready by its own admin endpoint, since the image has no shell or curl.
+import * as pulumi from "@pulumi/pulumi";
+import * as docker from "@pulumi/docker";
+import { SERVER_PORT, dockerEnvs } from "./env.js";
+
+export interface PostgrestServiceArgs {
+  readonly image: pulumi.Input<string>;
+  readonly network: pulumi.Input<string>;
+  readonly hostPort: pulumi.Input<number>;
+  /** From postgrestEnv(); holds the db password and, for HMAC, the signing key: kept secret. */
+  readonly env: pulumi.Input<Record<string, string>>;
+}
+
+export class PostgrestService extends pulumi.ComponentResource {
+  readonly container: docker.Container;
+
+  constructor(name: string, args: PostgrestServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("postgrest-gpt:postgrest:PostgrestService", name, {}, opts);
+    const image = new docker.RemoteImage(`${name}-image`, { name: args.image, keepLocally: true }, { parent: this });
+    this.container = new docker.Container(
+      `${name}-server`,
+      {
+        image: image.imageId,
+        envs: pulumi.secret(pulumi.output(args.env).apply(dockerEnvs)),
+        networksAdvanced: [{ name: args.network }],
+        ports: [{ internal: SERVER_PORT, external: args.hostPort, ip: "127.0.0.1" }],
+        healthcheck: {
+          tests: ["CMD", "postgrest", "--ready"],
+          interval: "2s",
+          timeout: "3s",
+          startPeriod: "2s",
+          retries: 30,
+        },
+        wait: true,
+        waitTimeout: 120,
+        restart: "unless-stopped",
+      },
+      { parent: this, deleteBeforeReplace: true },
+    );
+    this.registerOutputs({});
+  }
+}

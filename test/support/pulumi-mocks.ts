@@ -1,0 +1,133 @@
+// Runs infra/index.ts under pulumi.runtime.setMocks: no CLI, no engine, no Docker. Computed outputs the real providers
+// would produce are synthesized for real (random passwords, PEM key pairs), so what the program derives from them —
+// PostgREST's jwt-secret, the sample token — can be checked cryptographically.
+import { generateKeyPairSync, randomInt } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { vi } from "vitest";
+
+export const PROJECT = "postgrest-gpt";
+export const STACK = "dev";
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+export interface DeclaredResource {
+  readonly type: string;
+  readonly name: string;
+  /** Inputs with Pulumi's secret wrappers removed. */
+  readonly inputs: Record<string, any>;
+  /** Names of inputs that arrived as secrets. */
+  readonly secretInputs: readonly string[];
+  readonly state: Record<string, any>;
+}
+
+export interface ProgramRun {
+  readonly resources: DeclaredResource[];
+  readonly outputs: Record<string, unknown>;
+  readonly secretOutputs: ReadonlySet<string>;
+  readonly ofType: (type: string) => DeclaredResource[];
+  readonly one: (type: string, namePart: string) => DeclaredResource;
+}
+
+function unwrap(value: any): any {
+  if (Array.isArray(value)) return value.map(unwrap);
+  if (value && typeof value === "object") {
+    if (value[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270") return unwrap(value.value);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrap(v)]));
+  }
+  return value;
+}
+
+function containsSecret(value: any): boolean {
+  if (value && typeof value === "object") {
+    if (value[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270") return true;
+    return Object.values(value).some(containsSecret);
+  }
+  return false;
+}
+
+function alphanumeric(length: number): string {
+  const chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  return Array.from({ length }, () => chars[randomInt(chars.length)]).join("");
+}
+
+function pemKeyPair(inputs: Record<string, any>): { privateKeyPemPkcs8: string; publicKeyPem: string } {
+  const pem = { privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } } as const;
+  const curves: Record<string, string> = { P256: "P-256", P384: "P-384", P521: "P-521" };
+  const pair =
+    inputs.algorithm === "RSA"
+      ? generateKeyPairSync("rsa", { modulusLength: inputs.rsaBits ?? 2048, ...pem })
+      : inputs.algorithm === "ECDSA"
+        ? generateKeyPairSync("ec", { namedCurve: curves[inputs.ecdsaCurve ?? "P224"] ?? "P-224", ...pem })
+        : generateKeyPairSync("ed25519", pem);
+  return { privateKeyPemPkcs8: pair.privateKey, publicKeyPem: pair.publicKey };
+}
+
+/** What the real providers compute that the program reads back. */
+function synthesize(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+  switch (type) {
+    case "random:index/randomPassword:RandomPassword":
+      return { result: alphanumeric(inputs.length ?? 16) };
+    case "tls:index/privateKey:PrivateKey":
+      return pemKeyPair(inputs);
+    case "docker:index/remoteImage:RemoteImage":
+      return { imageId: `sha256:${"0".repeat(64)}`, repoDigest: `${inputs.name}@sha256:${"1".repeat(64)}` };
+    case "docker:index/container:Container":
+    case "docker:index/network:Network":
+    case "docker:index/volume:Volume":
+      return { name: inputs.name ?? `${name}-mock` };
+    case "command:local:Command":
+      return { stdout: "", stderr: "" };
+    default:
+      return {};
+  }
+}
+
+const promiseOf = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resolve) => o.apply(resolve));
+
+/** Loads infra/index.ts afresh with the given stack config (keys without the project prefix). */
+export async function runProgram(config: Record<string, string> = {}): Promise<ProgramRun> {
+  const resources: DeclaredResource[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const inputs = unwrap(args.inputs);
+        const state = { ...inputs, ...synthesize(args.type, args.name, inputs) };
+        resources.push({
+          type: args.type,
+          name: args.name,
+          inputs,
+          secretInputs: Object.keys(args.inputs).filter((k) => containsSecret(args.inputs[k])),
+          state,
+        });
+        return { id: `${args.name}-id`, state };
+      },
+      call: (args) => args.inputs,
+    },
+    PROJECT,
+    STACK,
+    false,
+  );
+  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`${PROJECT}:${k}`, v])));
+  vi.resetModules();
+  const program: Record<string, unknown> = await import("../../infra/index.js");
+
+  const outputs: Record<string, unknown> = {};
+  const secretOutputs = new Set<string>();
+  for (const [name, value] of Object.entries(program)) {
+    if (pulumi.Output.isInstance(value)) {
+      outputs[name] = await promiseOf(value as pulumi.Output<unknown>);
+      if (await pulumi.isSecret(value as pulumi.Output<unknown>)) secretOutputs.add(name);
+    } else {
+      outputs[name] = value;
+    }
+  }
+  // Resources whose inputs were still resolving register a moment later.
+  await new Promise((r) => setTimeout(r, 50));
+
+  const ofType = (type: string) => resources.filter((r) => r.type === type);
+  const one = (type: string, namePart: string) => {
+    const found = ofType(type).filter((r) => r.name.includes(namePart));
+    if (found.length !== 1) throw new Error(`expected one ${type} named like ${namePart}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+    return found[0]!;
+  };
+  return { resources, outputs, secretOutputs, ofType, one };
+}
