@@ -58,9 +58,9 @@ export function parseStackConfig(raw: Raw): StackConfig {
     return n;
   };
 
-  const identifier = (key: ConfigKeyName, value: string, what: string): string => {
+  const identifier = (key: ConfigKeyName, value: string, what: string, reported = value): string => {
     if (!IDENTIFIER.test(value)) {
-      bad(key, value, `${what} must be a lower-case PostgreSQL identifier: a-z, 0-9 and _, not starting with a digit, at most 63 characters`);
+      bad(key, reported, `${what} must be a lower-case PostgreSQL identifier: a-z, 0-9 and _, not starting with a digit, at most 63 characters`);
     }
     return value;
   };
@@ -104,12 +104,15 @@ export function parseStackConfig(raw: Raw): StackConfig {
   const apiPort = integer("apiPort", 1, 65535);
   if (dbPort === apiPort) bad("apiPort", String(apiPort), "must differ from dbPort");
 
-  const schemaList = get("dbSchemas").split(",").map((s) => s.trim());
+  const schemasValue = get("dbSchemas");
+  const schemaList = schemasValue.split(",").map((s) => s.trim());
   for (const schema of schemaList) {
-    identifier("dbSchemas", schema, `each schema (here ${JSON.stringify(schema)})`);
-    if (SYSTEM_SCHEMAS.has(schema)) bad("dbSchemas", schema, "must not expose a system schema or public; use a dedicated schema such as api");
+    identifier("dbSchemas", schema, `each schema (here ${JSON.stringify(schema)})`, schemasValue);
+    if (SYSTEM_SCHEMAS.has(schema)) {
+      bad("dbSchemas", schemasValue, `must not expose a system schema or public (here ${JSON.stringify(schema)}); use a dedicated schema such as api`);
+    }
   }
-  if (new Set(schemaList).size !== schemaList.length) bad("dbSchemas", get("dbSchemas"), "must not list a schema twice");
+  if (new Set(schemaList).size !== schemaList.length) bad("dbSchemas", schemasValue, "must not list a schema twice");
 
   const anonRole = role("anonRole");
   const authenticatedRole = role("authenticatedRole");

@@ -1,0 +1,152 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { parse } from "yaml";
+import { CONFIG_KEYS, type ConfigKeyName } from "../../infra/config/keys.js";
+import { ConfigError, parseStackConfig } from "../../infra/config/validate.js";
+import { parseTimeoutMs, parseTtlSeconds } from "../../infra/config/durations.js";
+import { JWT_ALGORITHMS } from "../../infra/keys/algorithms.js";
+
+const parseWith = (values: Partial<Record<ConfigKeyName, string>>) => parseStackConfig((k) => values[k]);
+
+function problemsOf(values: Partial<Record<ConfigKeyName, string>>): string[] {
+  try {
+    parseWith(values);
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+  throw new Error("expected the configuration to be refused");
+}
+
+describe("stack configuration", () => {
+  test("an empty stack config gets the documented defaults", () => {
+    expect(parseWith({})).toEqual({
+      jwtAlgorithm: "HS256",
+      tokenTtlSeconds: 365 * 86_400,
+      tokenSubject: "gpt-action",
+      postgresImage: "postgres:17",
+      postgrestImage: "postgrest/postgrest:v16.4",
+      dbName: "app",
+      dbPort: 55432,
+      apiPort: 3000,
+      dbSchemas: ["api"],
+      anonRole: "anon",
+      authenticatedRole: "authenticated",
+      authenticatorRole: "authenticator",
+      statementTimeoutMs: 5000,
+      dbMaxRows: 100,
+      apiUrl: "http://localhost:3000",
+    });
+  });
+
+  test("Pulumi.yaml declares every key with the same type and default as the code", () => {
+    const project = parse(readFileSync(new URL("../../Pulumi.yaml", import.meta.url), "utf8"));
+    expect(project.name).toBe("postgrest-gpt");
+    expect(Object.keys(project.config).sort()).toEqual(Object.keys(CONFIG_KEYS).sort());
+    for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
+      expect(project.config[key], key).toEqual({ type: spec.type, default: spec.default, description: spec.description });
+    }
+  });
+
+  test.each(JWT_ALGORITHMS)("accepts jwtAlgorithm %s", (alg) => {
+    expect(parseWith({ jwtAlgorithm: alg }).jwtAlgorithm).toBe(alg);
+  });
+
+  test.each([
+    ["jwtAlgorithm", "PS256", "must be one of HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, ES512, EdDSA"],
+    ["jwtAlgorithm", "hs256", "must be one of"],
+    ["jwtAlgorithm", "none", "must be one of"],
+    ["dbPort", "70000", "whole number from 1 to 65535"],
+    ["dbPort", "0", "whole number from 1 to 65535"],
+    ["apiPort", "80.5", "whole number from 1 to 65535"],
+    ["apiPort", "http", "whole number from 1 to 65535"],
+    ["tokenTtl", "forever", "must be a duration from 60s to 10y"],
+    ["tokenTtl", "1.5d", "must be a duration from 60s to 10y"],
+    ["tokenTtl", "30", "must be a duration from 60s to 10y"],
+    ["tokenTtl", "11y", "must be a duration from 60s to 10y"],
+    ["anonRole", "Anon", "lower-case PostgreSQL identifier"],
+    ["anonRole", "anon; drop table x", "lower-case PostgreSQL identifier"],
+    ["authenticatedRole", "postgres", "reserved or superuser role name"],
+    ["authenticatorRole", "pg_read_all_data", "reserved or superuser role name"],
+    ["dbSchemas", "api,pg_catalog", "must not expose a system schema"],
+    ["dbSchemas", "api,api", "must not list a schema twice"],
+    ["dbSchemas", "api,", "lower-case PostgreSQL identifier"],
+    ["dbName", "my-app", "lower-case PostgreSQL identifier"],
+    ["publicUrl", "not a url", "must be an absolute http:// or https:// URL"],
+    ["publicUrl", "ftp://example.com", "http:// or https:// URL without credentials"],
+    ["publicUrl", "https://user:pw@example.com", "without credentials"],
+    ["statementTimeout", "5 seconds", "must be a duration from 1ms to 60min"],
+    ["statementTimeout", "2h", "must be a duration from 1ms to 60min"],
+    ["dbMaxRows", "0", "whole number from 1 to 10000"],
+    ["postgresImage", "postgres", "must pin a version"],
+    ["postgresImage", "postgres:latest", "must pin a version"],
+    ["postgrestImage", "postgrest/postgrest:v14.5", "must be a PostgREST v16.x tag"],
+    ["jwtAudience", " padded", "without surrounding spaces"],
+  ] as const)("refuses %s = %j, naming the key, the value and what is allowed", (key, value, allowed) => {
+    const problems = problemsOf({ [key]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(`postgrest-gpt:${key} = ${JSON.stringify(value)}`);
+    expect(problems[0]).toContain(allowed);
+    expect(problems[0]).toContain(`pulumi config set ${key}`);
+  });
+
+  test("reports every bad value in one message", () => {
+    const err = (() => {
+      try {
+        parseWith({ jwtAlgorithm: "XX", dbPort: "-1" });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err!.message).toMatch(/jwtAlgorithm = "XX"[\s\S]*dbPort = "-1"/);
+  });
+
+  test("the three roles must be distinct", () => {
+    expect(problemsOf({ anonRole: "web", authenticatedRole: "web" })[0]).toContain("three different roles");
+  });
+
+  test("api and database ports must differ", () => {
+    expect(problemsOf({ apiPort: "55432" })[0]).toContain("must differ from dbPort");
+  });
+
+  test("publicUrl becomes the API URL without a trailing slash; unset means localhost on apiPort", () => {
+    expect(parseWith({ publicUrl: "https://data.example.com/" }).apiUrl).toBe("https://data.example.com");
+    expect(parseWith({ apiPort: "8080" }).apiUrl).toBe("http://localhost:8080");
+  });
+
+  test("several exposed schemas keep their order; the first is PostgREST's default", () => {
+    expect(parseWith({ dbSchemas: "api, v2" }).dbSchemas).toEqual(["api", "v2"]);
+  });
+
+  test("jwtAudience is unset when empty and kept verbatim otherwise", () => {
+    expect(parseWith({}).jwtAudience).toBeUndefined();
+    expect(parseWith({ jwtAudience: "https://api.example.com" }).jwtAudience).toBe("https://api.example.com");
+  });
+
+  test("a PostgREST image pinned by digest is accepted", () => {
+    const image = `postgrest/postgrest@sha256:${"a".repeat(64)}`;
+    expect(parseWith({ postgrestImage: image }).postgrestImage).toBe(image);
+  });
+});
+
+describe("durations", () => {
+  test("token lifetimes take s, m, h, d, w, y and a bare number of seconds", () => {
+    expect(parseTtlSeconds("90")).toBe(90);
+    expect(parseTtlSeconds("15m")).toBe(900);
+    expect(parseTtlSeconds("12h")).toBe(43_200);
+    expect(parseTtlSeconds("30d")).toBe(2_592_000);
+    expect(parseTtlSeconds("2w")).toBe(1_209_600);
+    expect(parseTtlSeconds("1y")).toBe(31_536_000);
+    expect(parseTtlSeconds("1x")).toBeUndefined();
+    expect(parseTtlSeconds("-5s")).toBeUndefined();
+  });
+
+  test("statement timeouts take ms, s, min and a bare number of milliseconds, as PostgreSQL does", () => {
+    expect(parseTimeoutMs("250")).toBe(250);
+    expect(parseTimeoutMs("250ms")).toBe(250);
+    expect(parseTimeoutMs("5s")).toBe(5000);
+    expect(parseTimeoutMs("2min")).toBe(120_000);
+    expect(parseTimeoutMs("2m")).toBeUndefined();
+  });
+});
