@@ -1,9 +1,10 @@
 // Runs infra/index.ts under pulumi.runtime.setMocks: no CLI, no engine, no Docker. Computed outputs the real providers
 // would produce are synthesized for real (random passwords, PEM key pairs), so what the program derives from them —
 // PostgREST's jwt-secret, the sample token — can be checked cryptographically.
-import { generateKeyPairSync, randomInt } from "node:crypto";
+import { randomInt } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { vi } from "vitest";
+import { pemKeyPair, type TlsKeyInputs } from "./key-material.js";
 
 export const PROJECT = "postgrest-gpt";
 export const STACK = "dev";
@@ -49,25 +50,13 @@ function alphanumeric(length: number): string {
   return Array.from({ length }, () => chars[randomInt(chars.length)]).join("");
 }
 
-function pemKeyPair(inputs: Record<string, any>): { privateKeyPemPkcs8: string; publicKeyPem: string } {
-  const pem = { privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } } as const;
-  const curves: Record<string, string> = { P256: "P-256", P384: "P-384", P521: "P-521" };
-  const pair =
-    inputs.algorithm === "RSA"
-      ? generateKeyPairSync("rsa", { modulusLength: inputs.rsaBits ?? 2048, ...pem })
-      : inputs.algorithm === "ECDSA"
-        ? generateKeyPairSync("ec", { namedCurve: curves[inputs.ecdsaCurve ?? "P224"] ?? "P-224", ...pem })
-        : generateKeyPairSync("ed25519", pem);
-  return { privateKeyPemPkcs8: pair.privateKey, publicKeyPem: pair.publicKey };
-}
-
 /** What the real providers compute that the program reads back. */
 function synthesize(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
   switch (type) {
     case "random:index/randomPassword:RandomPassword":
       return { result: alphanumeric(inputs.length ?? 16) };
     case "tls:index/privateKey:PrivateKey":
-      return pemKeyPair(inputs);
+      return pemKeyPair(inputs as TlsKeyInputs);
     case "docker:index/remoteImage:RemoteImage":
       return { imageId: `sha256:${"0".repeat(64)}`, repoDigest: `${inputs.name}@sha256:${"1".repeat(64)}` };
     case "docker:index/container:Container":

@@ -1,24 +1,9 @@
-import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { base64url, createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import { JWT_ALGORITHMS, isHmac, keySpec, type JwtAlgorithm } from "../../infra/keys/algorithms.js";
 import { trustedKey, type KeyMaterial } from "../../infra/keys/jwt-secret.js";
 import { mintToken } from "../../infra/keys/mint-token.js";
-
-/** Key material shaped exactly like the key resources' outputs (random result / tls PKCS#8 + SPKI PEM). */
-export function materialFor(algorithm: JwtAlgorithm): KeyMaterial {
-  const spec = keySpec(algorithm);
-  if (spec.kind === "hmac") return { algorithm, hmacSecret: "k".repeat(spec.length - 8) + "12345678" };
-  const pem = { privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } } as const;
-  const curve = { P256: "P-256", P384: "P-384", P521: "P-521" } as const;
-  const pair =
-    spec.algorithm === "RSA"
-      ? generateKeyPairSync("rsa", { modulusLength: spec.rsaBits, ...pem })
-      : spec.algorithm === "ECDSA"
-        ? generateKeyPairSync("ec", { namedCurve: curve[spec.ecdsaCurve], ...pem })
-        : generateKeyPairSync("ed25519", pem);
-  return { algorithm, privateKeyPem: pair.privateKey, publicKeyPem: pair.publicKey };
-}
+import { materialFor } from "../support/key-material.js";
 
 describe("key generation per algorithm", () => {
   test("HMAC secrets are 64 characters, above PostgREST's 32-character minimum", () => {
