@@ -1,0 +1,82 @@
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { databaseUri, dockerEnvs, postgrestEnv } from "../../infra/postgrest/env.js";
+import { syncPasswordCommand } from "../../infra/database/superuser-password.js";
+import { gptAction } from "../../infra/outputs/gpt-action.js";
+
+const settings = {
+  dbUri: "postgres://authenticator:pw@postgres:5432/app",
+  schemas: ["api", "v2"],
+  anonRole: "anon",
+  jwtSecret: "s".repeat(64),
+  maxRows: 100,
+  publicUrl: "https://data.example.com",
+};
+
+describe("PostgREST environment", () => {
+  test("carries every setting PostgREST needs under its PGRST_ name", () => {
+    expect(postgrestEnv(settings)).toEqual({
+      PGRST_DB_URI: settings.dbUri,
+      PGRST_DB_SCHEMAS: "api,v2",
+      PGRST_DB_ANON_ROLE: "anon",
+      PGRST_JWT_SECRET: settings.jwtSecret,
+      PGRST_DB_MAX_ROWS: "100",
+      PGRST_OPENAPI_SERVER_PROXY_URI: "https://data.example.com",
+      PGRST_SERVER_PORT: "3000",
+      PGRST_ADMIN_SERVER_PORT: "3001",
+      PGRST_ADMIN_SERVER_HOST: "127.0.0.1",
+    });
+  });
+
+  test("sets PGRST_JWT_AUD only when an audience is configured", () => {
+    expect(postgrestEnv(settings)).not.toHaveProperty("PGRST_JWT_AUD");
+    expect(postgrestEnv({ ...settings, jwtAudience: "https://data.example.com" }).PGRST_JWT_AUD).toBe("https://data.example.com");
+  });
+
+  test("the database URI percent-encodes user, password and database", () => {
+    const uri = databaseUri("auth", "p@ss:w/rd", "postgres", 5432, "app");
+    expect(uri).toBe("postgres://auth:p%40ss%3Aw%2Frd@postgres:5432/app");
+    expect(decodeURIComponent(new URL(uri).password)).toBe("p@ss:w/rd");
+  });
+
+  test("docker envs are K=V strings, keeping '=' inside values", () => {
+    expect(dockerEnvs({ A: "1", PGRST_JWT_SECRET: '{"k":"a=b"}' })).toEqual(["A=1", 'PGRST_JWT_SECRET={"k":"a=b"}']);
+  });
+});
+
+describe("superuser password sync", () => {
+  test("passes the password through the environment and stdin, never on a command line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pgpt-docker-"));
+    // A stand-in docker that records its argv, the variable it was told to forward, and its stdin.
+    writeFileSync(
+      join(dir, "docker"),
+      `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/argv"\nprintf '%s' "$PGPT_SUPERUSER_PASSWORD" > "${dir}/env"\ncat > "${dir}/stdin"\n`,
+    );
+    chmodSync(join(dir, "docker"), 0o755);
+    const password = "Secret123pw";
+    execFileSync("/bin/sh", ["-c", syncPasswordCommand("db-server-1a2b")], {
+      env: { PATH: `${dir}:${process.env.PATH}`, PGPT_SUPERUSER_PASSWORD: password },
+    });
+    const argv = readFileSync(join(dir, "argv"), "utf8");
+    expect(argv.split("\n").slice(0, 5)).toEqual(["exec", "-i", "-e", "PGPT_SUPERUSER_PASSWORD", "db-server-1a2b"]);
+    expect(argv).not.toContain(password);
+    expect(readFileSync(join(dir, "env"), "utf8")).toBe(password);
+    expect(readFileSync(join(dir, "stdin"), "utf8").trim()).toBe("ALTER ROLE postgres PASSWORD :'pw';");
+  });
+
+  test("quotes the container name for the shell", () => {
+    expect(syncPasswordCommand("x'; rm -rf /; '")).toContain(`'x'\\''; rm -rf /; '\\'''`);
+  });
+});
+
+describe("GPT Builder fields", () => {
+  test("name the Builder's own fields, with Bearer as the API key's auth type", () => {
+    const fields = gptAction({ openApiUrl: "https://x/openapi.json", bearerToken: "t0k", anonRole: "anon", authenticatedRole: "authenticated" });
+    expect(fields.schema.importFromUrl).toBe("https://x/openapi.json");
+    expect(fields.authentication.none["Authentication Type"]).toBe("None");
+    expect(fields.authentication.apiKey).toMatchObject({ "Authentication Type": "API Key", "API Key": "t0k", "Auth Type": "Bearer" });
+  });
+});
