@@ -1,0 +1,228 @@
+// Layer 2: the whole program under Pulumi mocks, once per algorithm. lib/postgrest (PostgREST v16's JWT rules, tied to
+// the recorded conformance cases) plays PostgREST: it is configured from the container's own PGRST_* env.
+import { beforeAll, describe, expect, test } from "vitest";
+import { authenticate } from "../../lib/postgrest/index.js";
+import { JWT_ALGORITHMS, isHmac } from "../../infra/keys/algorithms.js";
+import { runProgram, type DeclaredResource, type ProgramRun } from "../support/pulumi-mocks.js";
+
+const T = {
+  password: "random:index/randomPassword:RandomPassword",
+  tlsKey: "tls:index/privateKey:PrivateKey",
+  container: "docker:index/container:Container",
+  volume: "docker:index/volume:Volume",
+  network: "docker:index/network:Network",
+  provider: "pulumi:providers:postgresql",
+  role: "postgresql:index/role:Role",
+  grantRole: "postgresql:index/grantRole:GrantRole",
+  grant: "postgresql:index/grant:Grant",
+  schema: "postgresql:index/schema:Schema",
+  command: "command:local:Command",
+} as const;
+
+function envOf(container: DeclaredResource): Record<string, string> {
+  return Object.fromEntries((container.inputs.envs as string[]).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+}
+
+/** lib/postgrest configured exactly as the PostgREST container is. */
+function postgrestConfigOf(run: ProgramRun) {
+  const env = envOf(run.one(T.container, "postgrest"));
+  return { jwtSecret: env.PGRST_JWT_SECRET, jwtAud: env.PGRST_JWT_AUD, dbAnonRole: env.PGRST_DB_ANON_ROLE };
+}
+
+describe.each(JWT_ALGORITHMS)("the stack with jwtAlgorithm %s", (algorithm) => {
+  let run: ProgramRun;
+  beforeAll(async () => {
+    run = await runProgram({ jwtAlgorithm: algorithm });
+  });
+
+  test("generates its own key of the right kind, named after the algorithm", () => {
+    const name = `jwt-key-${algorithm.toLowerCase()}`;
+    if (isHmac(algorithm)) {
+      expect(run.one(T.password, name).inputs).toMatchObject({ length: 64, special: false });
+      expect(run.ofType(T.tlsKey)).toEqual([]);
+    } else {
+      const expected = {
+        RS256: { algorithm: "RSA", rsaBits: 2048 },
+        RS384: { algorithm: "RSA", rsaBits: 3072 },
+        RS512: { algorithm: "RSA", rsaBits: 4096 },
+        ES256: { algorithm: "ECDSA", ecdsaCurve: "P256" },
+        ES384: { algorithm: "ECDSA", ecdsaCurve: "P384" },
+        ES512: { algorithm: "ECDSA", ecdsaCurve: "P521" },
+        EdDSA: { algorithm: "ED25519" },
+      }[algorithm as Exclude<typeof algorithm, "HS256" | "HS384" | "HS512">];
+      expect(run.one(T.tlsKey, name).inputs).toEqual(expected);
+    }
+  });
+
+  test("the sample token is accepted by PostgREST's rules as the authenticated role, with sub, iat and integer exp", async () => {
+    const token = run.outputs.sampleBearerToken as string;
+    const result = await authenticate(`Bearer ${token}`, postgrestConfigOf(run));
+    expect(result).toMatchObject({ ok: true, role: "authenticated", anonymous: false });
+    const claims = (result as { claims: Record<string, unknown> }).claims;
+    expect(claims.sub).toBe("gpt-action");
+    expect(Number.isInteger(claims.exp)).toBe(true);
+    expect((claims.exp as number) - (claims.iat as number)).toBe(365 * 86_400);
+  });
+
+  test("a token whose signature was tampered with is refused for a bad key, as PostgREST would", async () => {
+    const [h, p, s] = (run.outputs.sampleBearerToken as string).split(".");
+    const flipped = s!.startsWith("A") ? `B${s!.slice(1)}` : `A${s!.slice(1)}`;
+    const result = await authenticate(`Bearer ${h}.${p}.${flipped}`, postgrestConfigOf(run));
+    expect(result).toMatchObject({ ok: false, error: { status: 401, code: "PGRST301" } });
+  });
+
+  test("requests without a token run as the anon role PostgREST is told about", async () => {
+    expect(await authenticate(undefined, postgrestConfigOf(run))).toMatchObject({ ok: true, role: "anon", anonymous: true });
+  });
+
+  test("secrets stay secret: token, GPT fields, PostgREST env, migration env; the public JWKS does not", () => {
+    expect(run.secretOutputs.has("sampleBearerToken")).toBe(true);
+    expect(run.secretOutputs.has("gptAction")).toBe(true);
+    expect(run.one(T.container, "postgrest").secretInputs).toContain("envs");
+    expect(run.one(T.command, "sql-apply").secretInputs).toContain("environment");
+    expect(run.one(T.provider, "db-provider").secretInputs).toContain("password");
+    expect(run.secretOutputs.has("jwks")).toBe(false);
+    expect(run.secretOutputs.has("apiUrl")).toBe(false);
+  });
+
+  test("jwks is the public key PostgREST trusts, absent for HMAC", () => {
+    const env = envOf(run.one(T.container, "postgrest"));
+    if (isHmac(algorithm)) {
+      expect(run.outputs.jwks).toBeUndefined();
+    } else {
+      expect(run.outputs.jwks).toEqual(JSON.parse(env.PGRST_JWT_SECRET!));
+      expect(JSON.stringify(run.outputs.jwks)).not.toMatch(/"d":/);
+    }
+  });
+});
+
+describe("the stack's wiring (default config)", () => {
+  let run: ProgramRun;
+  beforeAll(async () => {
+    run = await runProgram();
+  });
+
+  test("PostgREST logs in as the authenticator with the authenticator's own generated password", () => {
+    const uri = new URL(envOf(run.one(T.container, "postgrest")).PGRST_DB_URI!);
+    const authenticator = run.one(T.role, "roles-authenticator");
+    expect(decodeURIComponent(uri.username)).toBe(authenticator.inputs.name);
+    expect(decodeURIComponent(uri.password)).toBe(run.one(T.password, "authenticator-password").state.result);
+    expect(authenticator.inputs.password).toBe(run.one(T.password, "authenticator-password").state.result);
+    expect(uri.host).toBe("postgres:5432");
+    expect(uri.pathname).toBe("/app");
+  });
+
+  test("PostgREST's anon role and schemas are the roles and schemas the program creates", () => {
+    const env = envOf(run.one(T.container, "postgrest"));
+    expect(env.PGRST_DB_ANON_ROLE).toBe(run.one(T.role, "roles-anon").inputs.name);
+    expect(env.PGRST_DB_SCHEMAS).toBe(run.one(T.schema, "schema-api").inputs.name);
+    expect(env.PGRST_OPENAPI_SERVER_PROXY_URI).toBe(run.outputs.apiUrl);
+    expect(env.PGRST_DB_MAX_ROWS).toBe("100");
+    expect(env).not.toHaveProperty("PGRST_JWT_AUD");
+  });
+
+  test("the authenticator logs in without inheriting and is granted exactly anon and authenticated", () => {
+    expect(run.one(T.role, "roles-authenticator").inputs).toMatchObject({ login: true, inherit: false });
+    const grants = run.ofType(T.grantRole).map((g) => [g.inputs.role, g.inputs.grantRole]);
+    expect(grants.sort()).toEqual([["authenticator", "anon"], ["authenticator", "authenticated"]]);
+  });
+
+  test("anon and authenticated cannot log in, have a statement_timeout, and only USAGE on the exposed schema", () => {
+    for (const name of ["roles-anon", "roles-authenticated"]) {
+      expect(run.one(T.role, name).inputs).toMatchObject({ login: false, statementTimeout: 5000 });
+    }
+    const grants = run.ofType(T.grant).map((g) => g.inputs);
+    expect(grants).toHaveLength(2);
+    for (const g of grants) expect(g).toMatchObject({ database: "app", schema: "api", objectType: "schema", privileges: ["USAGE"] });
+    expect(grants.map((g) => g.role).sort()).toEqual(["anon", "authenticated"]);
+  });
+
+  test("PostgreSQL is published on 127.0.0.1 only, checked over TCP, and its data lives on a per-stack volume", () => {
+    const db = run.one(T.container, "db-server");
+    expect(db.inputs.ports).toEqual([{ internal: 5432, external: 55432, ip: "127.0.0.1" }]);
+    expect(db.inputs.healthcheck.tests.join(" ")).toContain("pg_isready -h 127.0.0.1");
+    expect(db.inputs.wait).toBe(true);
+    expect(db.inputs.volumes).toEqual([{ volumeName: "postgrest-gpt-dev-pgdata", containerPath: "/var/lib/postgresql/data" }]);
+    expect(run.one(T.volume, "db-data").inputs.name).toBe("postgrest-gpt-dev-pgdata");
+    expect(db.inputs.envs).toContain(`POSTGRES_PASSWORD=${run.one(T.password, "superuser-password").state.result}`);
+  });
+
+  test("the provider and the migrations connect as the superuser over the published port, without SSL", () => {
+    const superuserPassword = run.one(T.password, "superuser-password").state.result;
+    expect(run.one(T.provider, "db-provider").inputs).toMatchObject({
+      host: "127.0.0.1",
+      port: "55432",
+      username: "postgres",
+      password: superuserPassword,
+      sslmode: "disable",
+    });
+    const env = run.one(T.command, "sql-apply").inputs.environment;
+    expect(env).toMatchObject({ PGHOST: "127.0.0.1", PGPORT: "55432", PGUSER: "postgres", PGPASSWORD: superuserPassword, PGDATABASE: "app" });
+    expect(env).toMatchObject({ PGPT_ANON_ROLE: "anon", PGPT_AUTHENTICATED_ROLE: "authenticated", PGPT_AUTHENTICATOR_ROLE: "authenticator", PGPT_DB_SCHEMAS: "api" });
+    expect(env.PGPT_SQL_DIGESTS).toMatch(/^(\S+\.sql:[0-9a-f]{64} ?)+$/);
+  });
+
+  test("PostgREST is published on 127.0.0.1 and reports ready through its own admin endpoint", () => {
+    const api = run.one(T.container, "postgrest");
+    expect(api.inputs.ports).toEqual([{ internal: 3000, external: 3000, ip: "127.0.0.1" }]);
+    expect(api.inputs.healthcheck.tests).toEqual(["CMD", "postgrest", "--ready"]);
+    expect(envOf(api)).toMatchObject({ PGRST_ADMIN_SERVER_HOST: "127.0.0.1", PGRST_ADMIN_SERVER_PORT: "3001" });
+    expect(api.inputs.image).toBe(run.one("docker:index/remoteImage:RemoteImage", "postgrest-image").state.imageId);
+    expect(run.one("docker:index/remoteImage:RemoteImage", "postgrest-image").inputs.name).toBe("postgrest/postgrest:v16.4");
+  });
+
+  test("outputs give GPT Builder the schema URL and both authentication settings", () => {
+    expect(run.outputs).toMatchObject({
+      apiUrl: "http://localhost:3000",
+      openApiUrl: "http://localhost:3000/",
+      jwtAlgorithm: "HS256",
+      anonRole: "anon",
+      authenticatedRole: "authenticated",
+    });
+    expect(run.outputs.gptAction).toMatchObject({
+      schema: { importFromUrl: "http://localhost:3000/" },
+      authentication: {
+        none: { "Authentication Type": "None" },
+        apiKey: { "Authentication Type": "API Key", "Auth Type": "Bearer", "API Key": run.outputs.sampleBearerToken },
+      },
+    });
+  });
+});
+
+describe("configured names and audience flow through the whole stack", () => {
+  let run: ProgramRun;
+  beforeAll(async () => {
+    run = await runProgram({
+      jwtAlgorithm: "RS256",
+      jwtAudience: "https://data.example.com",
+      publicUrl: "https://data.example.com",
+      anonRole: "web_anon",
+      authenticatedRole: "web_user",
+      authenticatorRole: "web_login",
+      dbSchemas: "api,v2",
+      tokenSubject: "assistant",
+      tokenTtl: "30d",
+    });
+  });
+
+  test("roles, grants, env and token all use the configured names", async () => {
+    expect(run.ofType(T.role).map((r) => r.inputs.name).sort()).toEqual(["web_anon", "web_login", "web_user"]);
+    expect(run.ofType(T.grantRole).map((g) => g.inputs.role)).toEqual(["web_login", "web_login"]);
+    expect(run.ofType(T.grant).map((g) => `${g.inputs.schema}:${g.inputs.role}`).sort()).toEqual(["api:web_anon", "api:web_user", "v2:web_anon", "v2:web_user"]);
+    const env = envOf(run.one(T.container, "postgrest"));
+    expect(env).toMatchObject({ PGRST_DB_ANON_ROLE: "web_anon", PGRST_DB_SCHEMAS: "api,v2", PGRST_JWT_AUD: "https://data.example.com" });
+    const result = await authenticate(`Bearer ${run.outputs.sampleBearerToken}`, postgrestConfigOf(run));
+    expect(result).toMatchObject({ ok: true, role: "web_user", claims: { sub: "assistant", aud: "https://data.example.com" } });
+  });
+
+  test("PostgREST refuses a token for another audience: the audience is enforced", async () => {
+    const { SignJWT, importPKCS8 } = await import("jose");
+    const material = run.one(T.tlsKey, "jwt-key-rs256").state;
+    const kid = (run.outputs.jwks as { keys: { kid: string }[] }).keys[0]!.kid;
+    const other = await new SignJWT({ role: "web_user", aud: "https://elsewhere.example.com" })
+      .setProtectedHeader({ alg: "RS256", kid })
+      .sign(await importPKCS8(material.privateKeyPemPkcs8, "RS256"));
+    const result = await authenticate(`Bearer ${other}`, postgrestConfigOf(run));
+    expect(result).toMatchObject({ ok: false, error: { status: 401, code: "PGRST303", message: "JWT not in audience" } });
+  });
+});
