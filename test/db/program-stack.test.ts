@@ -1,0 +1,165 @@
+// Layer 4: the roles, schema and grants the program itself declares, applied to a real PostgreSQL, then sql/ applied
+// by the migration command exactly as declared, then requests run exactly as PostgREST runs them, authenticated by
+// PostgREST's JWT rules configured from the PostgREST container's own env.
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import pg from "pg";
+import { SignJWT, importPKCS8 } from "jose";
+import { authenticate } from "../../lib/postgrest/index.js";
+import { runRequest } from "../../lib/db/index.js";
+import { runProgram, type DeclaredResource, type ProgramRun } from "../support/pulumi-mocks.js";
+import { createDatabase, declaredSql, urlAs } from "../support/declared-sql.js";
+
+const run = promisify(execFile);
+// Roles are cluster-wide and test files share one server: this file's roles get their own prefix.
+const p = `t${randomBytes(3).toString("hex")}`;
+const names = { anonRole: `${p}_anon`, authenticatedRole: `${p}_user`, authenticatorRole: `${p}_login` };
+
+let stack: ProgramRun;
+let dbUrl: string;
+let superuser: pg.Client;
+let authenticator: pg.Client;
+
+const envOf = (r: DeclaredResource) =>
+  Object.fromEntries((r.inputs.envs as string[]).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+
+/** The migration command as the program declared it (dir, command line, environment), aimed at the test database. */
+async function runDeclaredMigrations(): Promise<{ stdout: string; stderr: string }> {
+  const command = stack.one("command:local:Command", "sql-apply").inputs;
+  const target = new URL(dbUrl);
+  const env = {
+    ...process.env,
+    ...command.environment,
+    PGHOST: target.hostname,
+    PGPORT: target.port,
+    PGDATABASE: target.pathname.slice(1),
+    PGPASSWORD: decodeURIComponent(target.password),
+  };
+  const [file, ...args] = (command.create as string).split(" ");
+  return run(file === "node" ? process.execPath : file!, args, { cwd: command.dir, env });
+}
+
+/** One PostgREST request: the Authorization header through PostgREST's rules, then the query as PostgREST runs it. */
+async function request(authorization: string | undefined, method: string, path: string, text: string, values?: unknown[]) {
+  const env = envOf(stack.one("docker:index/container:Container", "postgrest"));
+  const auth = await authenticate(authorization, { jwtSecret: env.PGRST_JWT_SECRET, jwtAud: env.PGRST_JWT_AUD, dbAnonRole: env.PGRST_DB_ANON_ROLE });
+  if (!auth.ok) return { ok: false as const, error: auth.error };
+  return runRequest(authenticator, { ...auth, method, path, schemas: env.PGRST_DB_SCHEMAS!.split(",") }, { text, values });
+}
+
+/** A token signed with the stack's own key, for claims the sample token does not carry. */
+async function tokenWith(claims: Record<string, unknown>): Promise<string> {
+  const key = stack.one("tls:index/privateKey:PrivateKey", "jwt-key").state.privateKeyPemPkcs8 as string;
+  const kid = (stack.outputs.jwks as { keys: { kid: string }[] }).keys[0]!.kid;
+  return new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid }).sign(await importPKCS8(key, "ES256"));
+}
+
+const sample = () => `Bearer ${stack.outputs.sampleBearerToken}`;
+
+beforeAll(async () => {
+  stack = await runProgram({ ...names, jwtAlgorithm: "ES256", statementTimeout: "300ms" });
+  dbUrl = await createDatabase(inject("databaseUrl"), `${p}_app`);
+  superuser = new pg.Client(dbUrl);
+  await superuser.connect();
+  for (const sql of declaredSql(stack.resources)) await superuser.query(sql);
+  await runDeclaredMigrations();
+
+  const login = stack.one("postgresql:index/role:Role", "roles-authenticator").inputs;
+  authenticator = new pg.Client(urlAs(dbUrl, login.name, login.password));
+  await authenticator.connect();
+});
+
+afterAll(async () => {
+  await authenticator?.end();
+  await superuser?.end();
+});
+
+describe("the declared roles on a real PostgreSQL", () => {
+  test("the authenticator logs in with its generated password but holds no privilege of its own", async () => {
+    await expect(authenticator.query("select * from api.notes")).rejects.toMatchObject({ code: "42501" });
+  });
+
+  test("anon and authenticated cannot log in", async () => {
+    const { rows } = await superuser.query("select rolname, rolcanlogin from pg_roles where rolname = any($1) order by 1", [[names.anonRole, names.authenticatedRole]]);
+    expect(rows).toEqual([{ rolname: names.anonRole, rolcanlogin: false }, { rolname: names.authenticatedRole, rolcanlogin: false }]);
+  });
+});
+
+describe("requests without a token (GPT Builder authentication: None)", () => {
+  test("read the public announcements", async () => {
+    const result = await request(undefined, "GET", "/announcements", "select title from api.announcements");
+    expect(result).toMatchObject({ ok: true });
+    expect((result as { result: pg.QueryResult }).result.rows.length).toBeGreaterThan(0);
+  });
+
+  test("cannot read notes: 401 permission denied, as for PostgREST's anonymous role", async () => {
+    expect(await request(undefined, "GET", "/notes", "select * from api.notes")).toMatchObject({ ok: false, error: { status: 401, code: "42501" } });
+  });
+
+  test("cannot write announcements", async () => {
+    const insert = await request(undefined, "POST", "/announcements", "insert into api.announcements (title, body) values ('x', 'y')");
+    expect(insert).toMatchObject({ ok: false, error: { status: 401, code: "42501" } });
+  });
+});
+
+describe("requests with the sample bearer token (GPT Builder authentication: API Key, Bearer)", () => {
+  beforeAll(async () => {
+    // A row of another user, which the token's user must never see or change.
+    await superuser.query("insert into api.notes (owner, title) values ('someone-else', 'not yours')");
+  });
+
+  test("create a note owned by the token's sub and see only their own notes", async () => {
+    const created = await request(sample(), "POST", "/notes", "insert into api.notes (title, body) values ($1, $2) returning owner", ["Groceries", "milk"]);
+    expect(created).toMatchObject({ ok: true, result: { rows: [{ owner: "gpt-action" }] } });
+    const listed = await request(sample(), "GET", "/notes", "select owner, title from api.notes");
+    expect(listed).toMatchObject({ ok: true, result: { rows: [{ owner: "gpt-action", title: "Groceries" }] } });
+  });
+
+  test("cannot change or delete another user's note: no row is visible to change", async () => {
+    const updated = await request(sample(), "PATCH", "/notes", "update api.notes set title = 'mine now' where owner = 'someone-else'");
+    expect(updated).toMatchObject({ ok: true, result: { rowCount: 0 } });
+    const deleted = await request(sample(), "DELETE", "/notes", "delete from api.notes where owner = 'someone-else'");
+    expect(deleted).toMatchObject({ ok: true, result: { rowCount: 0 } });
+    const { rows } = await superuser.query("select title from api.notes where owner = 'someone-else'");
+    expect(rows).toEqual([{ title: "not yours" }]);
+  });
+
+  test("cannot create a note for another user: 403 from the row-level security policy", async () => {
+    const forged = await request(sample(), "POST", "/notes", "insert into api.notes (owner, title) values ('someone-else', 'planted')");
+    expect(forged).toMatchObject({ ok: false, error: { status: 403, code: "42501" } });
+  });
+
+  test("the statement_timeout declared for the role applies inside the request", async () => {
+    const slow = await request(sample(), "GET", "/rpc/slow", "select pg_sleep(2)");
+    expect(slow).toMatchObject({ ok: false, error: { code: "57014" } });
+  });
+});
+
+describe("tokens the stack must not honour", () => {
+  test("a token naming the postgres superuser fails: the authenticator cannot become it", async () => {
+    const result = await request(`Bearer ${await tokenWith({ role: "postgres" })}`, "GET", "/notes", "select * from api.notes");
+    expect(result).toMatchObject({ ok: false, error: { code: "42501" } });
+  });
+
+  test("a token naming a role that does not exist fails with 401", async () => {
+    const result = await request(`Bearer ${await tokenWith({ role: `${p}_nobody` })}`, "GET", "/notes", "select 1");
+    expect(result).toMatchObject({ ok: false, error: { status: 401, code: "22023" } });
+  });
+
+  test("an expired token is refused before the database", async () => {
+    const result = await request(`Bearer ${await tokenWith({ role: names.authenticatedRole, exp: 1_000_000_000 })}`, "GET", "/notes", "select 1");
+    expect(result).toMatchObject({ ok: false, error: { status: 401, code: "PGRST303", message: "JWT expired" } });
+  });
+});
+
+describe("the declared migration command", () => {
+  test("re-running it is a no-op: every file unchanged", async () => {
+    const { stdout } = await runDeclaredMigrations();
+    const files = stack.one("command:local:Command", "sql-apply").inputs.environment.PGPT_SQL_DIGESTS.split(" ").map((d: string) => d.split(":")[0]);
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(stdout).toMatch(new RegExp(`^unchanged\\s+${file.replace(".", "\\.")}$`, "m"));
+    expect(stdout).not.toMatch(/^(applied|re-applied)\s/m);
+  });
+});
