@@ -1,0 +1,13 @@
+export { applyMigrations, RELOAD_SCHEMA_SQL } from "./apply.js";
+export type { ApplyOptions, ApplyResult, FileOutcome, FileStatus } from "./apply.js";
+export { forgetMigrations } from "./forget.js";
+export { listSqlFiles, sha256Hex } from "./sql-files.js";
+export type { SqlFile } from "./sql-files.js";
+export { findVariableReferences, substituteVariables, quoteIdentifier, quoteLiteral, VariableError } from "./psql-variables.js";
+export type { VariableReference, VariableValues } from "./psql-variables.js";
+export { MigrationError, lineAtPosition } from "./migration-error.js";
+export { LEDGER_SCHEMA, LEDGER_TABLE, readLedger } from "./ledger.js";
+export type { LedgerEntry } from "./ledger.js";
+export { MIGRATION_LOCK_KEY } from "./advisory-lock.js";
+export { readApplyConfig, ConfigError } from "./cli-config.js";
+export type { ApplyConfig } from "./cli-config.js";
