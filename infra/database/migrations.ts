@@ -3,11 +3,10 @@
 // an update that runs `apply` again, and the runner's own ledger re-applies only that file. (Triggers would replace
 // the resource instead, and a replacement runs `forget`.) A failing file fails the resource, which stops
 // `pulumi up` with the runner's message: file, line, Postgres error.
-import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
+import { listSqlFiles } from "../../lib/migrate/sql-files.js";
 
 export interface SqlMigrationsArgs {
   /** Absolute path of the project; the command runs there. */
@@ -25,12 +24,6 @@ export interface SqlMigrationsArgs {
   readonly schemas: pulumi.Input<string[]>;
 }
 
-/** name -> sha256 of every .sql file, in the order the runner applies them. */
-export function sqlDigests(dir: string): Record<string, string> {
-  const names = readdirSync(dir).filter((f) => f.endsWith(".sql")).sort();
-  return Object.fromEntries(names.map((f) => [f, createHash("sha256").update(readFileSync(join(dir, f))).digest("hex")]));
-}
-
 const RUNNER = "node --import tsx lib/migrate/cli.ts";
 
 export class SqlMigrations extends pulumi.ComponentResource {
@@ -38,7 +31,10 @@ export class SqlMigrations extends pulumi.ComponentResource {
 
   constructor(name: string, args: SqlMigrationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("postgrest-gpt:database:SqlMigrations", name, {}, opts);
-    const digests = sqlDigests(join(args.projectDir, args.sqlDir));
+    // "name:sha256 ..." in the order the runner applies the files.
+    const digests = pulumi
+      .output(listSqlFiles(join(args.projectDir, args.sqlDir)))
+      .apply((files) => files.map((f) => `${f.name}:${f.sha256}`).join(" "));
     this.applied = new command.local.Command(
       `${name}-apply`,
       {
@@ -59,7 +55,7 @@ export class SqlMigrations extends pulumi.ComponentResource {
           PGPT_AUTHENTICATED_ROLE: args.authenticatedRole,
           PGPT_AUTHENTICATOR_ROLE: args.authenticatorRole,
           PGPT_DB_SCHEMAS: pulumi.output(args.schemas).apply((s) => s.join(",")),
-          PGPT_SQL_DIGESTS: Object.entries(digests).map(([file, sha]) => `${file}:${sha}`).join(" "),
+          PGPT_SQL_DIGESTS: digests,
         },
       },
       { parent: this },
