@@ -130,7 +130,10 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
       await cleanup.connect();
       try {
         await cleanup.query(`drop database if exists ${ident(name)} with (force)`);
-        for (const role of [roles.authenticator, roles.migrator, roles.authenticated, roles.anon]) {
+        // Revokes cluster-wide privileges too (GRANT SET ON PARAMETER), which would block DROP ROLE.
+        const all = [roles.authenticator, roles.migrator, roles.authenticated, roles.anon];
+        await cleanup.query(`drop owned by ${all.map(ident).join(", ")}`);
+        for (const role of all) {
           await cleanup.query(`drop role if exists ${ident(role)}`);
         }
       } finally {
