@@ -90,7 +90,7 @@ export function findVariableReferences(sql: string): VariableReference[] {
         i++; // $1 parameter or a stray dollar
       }
     } else if (IDENT_START.test(c)) {
-      // Consume whole words so `foo$bar$` and `E'` prefixes are seen as parts of identifiers.
+      // Whole words at once, so a `$` inside one (foo$bar$) opens no dollar quote.
       let j = i + 1;
       while (j < n && IDENT_CHAR.test(sql[j]!)) j++;
       i = j;

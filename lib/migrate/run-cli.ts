@@ -1,10 +1,10 @@
 import pg from "pg";
 import { applyMigrations, type FileStatus } from "./apply.js";
-import { ConfigError, readApplyConfig } from "./cli-config.js";
+import { ConfigError, readApplyConfig, type ApplyConfig } from "./cli-config.js";
 import { forgetMigrations } from "./forget.js";
 import { MigrationError } from "./migration-error.js";
 import { VariableError } from "./psql-variables.js";
-import { listSqlFiles } from "./sql-files.js";
+import { listSqlFiles, type SqlFile } from "./sql-files.js";
 
 export const USAGE = `usage: node --import tsx lib/migrate/cli.ts <command>
 
@@ -49,16 +49,16 @@ export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv, cw
     return 2;
   }
 
-  let config;
-  let files;
-  try {
-    if (command === "apply") {
-      config = readApplyConfig(env, cwd);
-      files = await listSqlFiles(config.sqlDir);
+  // Read the configuration and the files before connecting: their errors need no database.
+  let plan: { config: ApplyConfig; files: SqlFile[] } | undefined;
+  if (command === "apply") {
+    try {
+      const config = readApplyConfig(env, cwd);
+      plan = { config, files: await listSqlFiles(config.sqlDir) };
+    } catch (error) {
+      if (error instanceof ConfigError) return fail(error.message);
+      return fail(`cannot read the SQL directory: ${describe(error)}`);
     }
-  } catch (error) {
-    if (error instanceof ConfigError) return fail(error.message);
-    return fail(`cannot read the SQL directory: ${describe(error)}`);
   }
 
   const client = new pg.Client({
@@ -80,15 +80,15 @@ export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv, cw
   }
 
   try {
-    if (command === "forget") {
+    if (!plan) {
       const removed = await forgetMigrations(client);
       print(`ledger cleared (${removed} ${removed === 1 ? "entry" : "entries"}); the next apply runs every file`);
       return 0;
     }
     const result = await applyMigrations(client, {
-      files: files!,
-      variables: config!.variables,
-      schemas: config!.schemas,
+      files: plan.files,
+      variables: plan.config.variables,
+      schemas: plan.config.schemas,
       onFile: (f) => print(`${STATUS_WORD[f.status].padEnd(10)} ${f.name}`),
     });
     const count = (s: FileStatus) => result.files.filter((f) => f.status === s).length;
@@ -110,10 +110,7 @@ function describe(error: unknown): string {
     // Node reports "localhost" resolving to ::1 and 127.0.0.1 as one AggregateError with an empty message.
     return [...new Set(error.errors.map(describe))].join("; ");
   }
-  if (error instanceof Error) {
-    const sqlstate = (error as { code?: unknown }).code;
-    const suffix = typeof sqlstate === "string" && /^[0-9A-Z]{5}$/.test(sqlstate) ? ` (SQLSTATE ${sqlstate})` : "";
-    return (error.message || String((error as { code?: unknown }).code ?? error.name)) + suffix;
-  }
+  if (error instanceof pg.DatabaseError) return `${error.message} (SQLSTATE ${error.code})`;
+  if (error instanceof Error) return error.message || String((error as { code?: unknown }).code ?? error.name);
   return String(error);
 }

@@ -197,6 +197,16 @@ describe("applyMigrations", () => {
     expect(path.rows[0].path).toEqual(["api", "api2", "public"]);
   });
 
+  test("a file that creates the exposed schema puts its later unqualified objects in it", async () => {
+    await applyMigrations(
+      client,
+      options({ "001.sql": "create schema if not exists fresh;\ncreate table t (id int);\n" }, { schemas: ["fresh"] }),
+    );
+    const { rows } = await client.query("select to_regclass('fresh.t') is not null as in_fresh, to_regclass('public.t') as in_public");
+    expect(rows[0]).toEqual({ in_fresh: true, in_public: null });
+    await client.query("drop schema fresh cascade");
+  });
+
   test("a file that ends the runner's transaction is refused and not recorded", async () => {
     const error = await failure(applyMigrations(client, options({ "001.sql": "create table x (id int);\ncommit;\n" })));
     expect((error as Error).message).toMatch(/^001\.sql: the file ends the transaction it runs in/);
