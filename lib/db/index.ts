@@ -3,6 +3,5 @@ export type { RequestContext, RequestResult, SqlQuery, Volatility } from "./run-
 export { loadRoleSettings } from "./role-settings.js";
 export type { IsolationLevel, RoleSettings, RoleSettingsMap } from "./role-settings.js";
 export { pgErrorStatus, postgrestErrorFromPg } from "./postgrest-error.js";
-export type { PostgrestErrorBody } from "./postgrest-error.js";
 export type { RequestHeaders } from "./request-settings.js";
 export type { SqlClient } from "./sql-client.js";

@@ -1,13 +1,5 @@
 import type { DatabaseError } from "pg";
-
-/** PostgREST's error response: HTTP status plus the JSON body fields (same shape as lib/postgrest's PostgrestError). */
-export interface PostgrestErrorBody {
-  readonly status: number;
-  readonly code: string;
-  readonly message: string;
-  readonly details: string | null;
-  readonly hint: string | null;
-}
+import type { PostgrestError } from "../postgrest/errors.js";
 
 /**
  * HTTP status for a PostgreSQL error, ported case by case (first match wins) from PostgREST v16.2
@@ -58,21 +50,24 @@ export function pgErrorStatus(sqlstate: string, message: string, authenticated: 
 }
 
 /** The error PostgREST v16 would answer for a PostgreSQL error raised during the request's transaction. */
-export function postgrestErrorFromPg(error: DatabaseError, authenticated: boolean): PostgrestErrorBody {
+export function postgrestErrorFromPg(error: DatabaseError, authenticated: boolean): PostgrestError {
   const code = error.code ?? "";
   if (code === "PGRST") return fromRaisePgrst(error.message, error.detail);
+  const status = pgErrorStatus(code, error.message, authenticated);
   return {
-    status: pgErrorStatus(code, error.message, authenticated),
+    status,
     code,
     message: error.message,
     details: error.detail ?? null,
     hint: error.hint ?? null,
+    // Error.hs: a 401 from the database asks the client for credentials (conformance case 1450).
+    ...(status === 401 ? { wwwAuthenticate: "Bearer" } : {}),
   };
 }
 
 // `raise sqlstate 'PGRST' using message = '{"code":..,"message":..}', detail = '{"status":..,"headers":{}}'`
 // gives full control over the response (Error.hs `parseRaisePGRST`); malformed JSON is PGRST121.
-function fromRaisePgrst(message: string, detail: string | undefined): PostgrestErrorBody {
+function fromRaisePgrst(message: string, detail: string | undefined): PostgrestError {
   const parsed = parseJsonObject(message);
   const body =
     parsed &&
@@ -102,7 +97,7 @@ const MESSAGE_HINT =
 const DETAIL_HINT =
   "DETAIL must be a JSON object with obligatory keys: 'status', 'headers' and optional key: 'status_text'.";
 
-function raiseParseError(details: string, hint: string): PostgrestErrorBody {
+function raiseParseError(details: string, hint: string): PostgrestError {
   return {
     status: 500,
     code: "PGRST121",

@@ -1,5 +1,6 @@
 import { DatabaseError, type QueryResult, type QueryResultRow } from "pg";
-import { postgrestErrorFromPg, type PostgrestErrorBody } from "./postgrest-error.js";
+import type { PostgrestError } from "../postgrest/errors.js";
+import { postgrestErrorFromPg } from "./postgrest-error.js";
 import { loadRoleSettings, type IsolationLevel, type RoleSettingsMap } from "./role-settings.js";
 import {
   qualifiedName,
@@ -45,7 +46,7 @@ export interface SqlQuery {
 
 export type RequestResult<R extends QueryResultRow> =
   | { readonly ok: true; readonly result: QueryResult<R> }
-  | { readonly ok: false; readonly error: PostgrestErrorBody };
+  | { readonly ok: false; readonly error: PostgrestError };
 
 const WRITE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
 
@@ -118,7 +119,7 @@ export function requestSchema(
   schemas: readonly string[],
   method: string,
   headers: RequestHeaders,
-): { ok: true; schema: string } | { ok: false; error: PostgrestErrorBody } {
+): { ok: true; schema: string } | { ok: false; error: PostgrestError } {
   if (schemas.length === 0) throw new Error("runRequest: at least one schema is required");
   const wanted = WRITE_METHODS.has(method) ? "content-profile" : "accept-profile";
   const entry = Object.entries(headers).find(([name]) => name.toLowerCase() === wanted)?.[1];

@@ -92,6 +92,12 @@ describe("postgrestErrorFromPg", () => {
     });
   });
 
+  test("a 401 asks for credentials with WWW-Authenticate: Bearer, a 403 does not (cases 1450, 1451)", () => {
+    const denied = pgError({ code: "42501", message: "permission denied for table notes" });
+    expect(postgrestErrorFromPg(denied, false)).toMatchObject({ status: 401, wwwAuthenticate: "Bearer" });
+    expect(postgrestErrorFromPg(denied, true)).not.toHaveProperty("wwwAuthenticate");
+  });
+
   test("RAISE SQLSTATE 'PGRST' with malformed JSON is PGRST121 (500), naming what failed to parse", () => {
     expect(postgrestErrorFromPg(pgError({ code: "PGRST", message: "not json", detail: "{}" }), true)).toEqual({
       status: 500,
