@@ -1,8 +1,8 @@
 // Applies sql/ through lib/migrate/cli.ts (a plain module, tested against a real PostgreSQL): @pulumi/postgresql has
-// no resource that runs arbitrary SQL. The files' hashes are part of the command's environment, so a changed file is
-// an update that runs `apply` again, and the runner's own ledger re-applies only that file. (Triggers would replace
-// the resource instead, and a replacement runs `forget`.) A failing file fails the resource, which stops
-// `pulumi up` with the runner's message: file, line, Postgres error.
+// no resource that runs arbitrary SQL. The files' hashes are the command's triggers; with an `update` command a
+// changed trigger is an update, not a replacement, so `pulumi up` runs `apply` again and the runner's own ledger
+// re-applies only the changed file. A failing file fails the resource, which stops `pulumi up` with the runner's
+// message: file, line, Postgres error.
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
@@ -55,8 +55,8 @@ export class SqlMigrations extends pulumi.ComponentResource {
           PGPT_AUTHENTICATED_ROLE: args.authenticatedRole,
           PGPT_AUTHENTICATOR_ROLE: args.authenticatorRole,
           PGPT_DB_SCHEMAS: pulumi.output(args.schemas).apply((s) => s.join(",")),
-          PGPT_SQL_DIGESTS: digests,
         },
+        triggers: [digests],
       },
       { parent: this },
     );

@@ -157,7 +157,7 @@ describe("tokens the stack must not honour", () => {
 describe("the declared migration command", () => {
   test("re-running it is a no-op: every file unchanged", async () => {
     const { stdout } = await runDeclaredMigrations();
-    const files = stack.one("command:local:Command", "sql-apply").inputs.environment.PGPT_SQL_DIGESTS.split(" ").map((d: string) => d.split(":")[0]);
+    const files = stack.one("command:local:Command", "sql-apply").inputs.triggers[0].split(" ").map((d: string) => d.split(":")[0]);
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) expect(stdout).toMatch(new RegExp(`^unchanged\\s+${file.replace(".", "\\.")}$`, "m"));
     expect(stdout).not.toMatch(/^(applied|re-applied)\s/m);

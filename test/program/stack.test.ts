@@ -159,7 +159,8 @@ describe("the stack's wiring (default config)", () => {
     const env = run.one(T.command, "sql-apply").inputs.environment;
     expect(env).toMatchObject({ PGHOST: "127.0.0.1", PGPORT: "55432", PGUSER: "postgres", PGPASSWORD: superuserPassword, PGDATABASE: "app" });
     expect(env).toMatchObject({ PGPT_ANON_ROLE: "anon", PGPT_AUTHENTICATED_ROLE: "authenticated", PGPT_AUTHENTICATOR_ROLE: "authenticator", PGPT_DB_SCHEMAS: "api" });
-    expect(env.PGPT_SQL_DIGESTS).toMatch(/^(\S+\.sql:[0-9a-f]{64} ?)+$/);
+    expect(run.one(T.command, "sql-apply").inputs.triggers).toEqual([expect.stringMatching(/^(\S+\.sql:[0-9a-f]{64} ?)+$/)]);
+    expect(run.one(T.command, "sql-apply").inputs).toMatchObject({ update: "node --import tsx lib/migrate/cli.ts apply" });
   });
 
   test("PostgREST is published on 127.0.0.1 and reports ready through its own admin endpoint", () => {
