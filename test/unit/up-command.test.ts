@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { checkPrerequisites, type CommandResult, type RunCommand } from "../../scripts/prerequisites.js";
 import { pulumiEnvironment } from "../../scripts/pulumi-env.js";
@@ -70,5 +71,55 @@ describe("Pulumi environment", () => {
     const { env } = pulumiEnvironment({ PULUMI_CONFIG_PASSPHRASE: "" }, mkdtempSync(join(tmpdir(), "pgpt-up-")));
     expect(env.PULUMI_CONFIG_PASSPHRASE).toBe("");
     expect(env.PULUMI_CONFIG_PASSPHRASE_FILE).toBeUndefined();
+  });
+});
+
+describe("npm run up, with stand-ins for docker and pulumi", () => {
+  function standIns(): { bin: string; calls: () => string[] } {
+    const bin = mkdtempSync(join(tmpdir(), "pgpt-bin-"));
+    const log = join(bin, "calls.log");
+    for (const tool of ["docker", "pulumi"]) {
+      // Records each call with the settings Pulumi would read from the environment.
+      writeFileSync(
+        join(bin, tool),
+        `#!/bin/sh\necho "${tool} $* | backend=$PULUMI_BACKEND_URL passphrase=$PULUMI_CONFIG_PASSPHRASE" >> "${log}"\n`,
+        { mode: 0o755 },
+      );
+    }
+    return { bin, calls: () => readFileSync(log, "utf8").trim().split("\n") };
+  }
+
+  test("checks the tools, selects or creates the dev stack with a passphrase provider, then runs pulumi up without prompting", () => {
+    const { bin, calls } = standIns();
+    execFileSync(process.execPath, ["--import", "tsx", "scripts/up.ts", "--refresh"], {
+      cwd: new URL("../..", import.meta.url),
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, PULUMI_BACKEND_URL: "file:///tmp/state", PULUMI_CONFIG_PASSPHRASE: "pp" },
+    });
+    const settings = " | backend=file:///tmp/state passphrase=pp";
+    expect(calls()).toEqual([
+      "docker version --format {{.Server.Version}}" + settings,
+      "pulumi version" + settings,
+      "pulumi stack select dev --create --secrets-provider passphrase --non-interactive" + settings,
+      "pulumi up --yes --stack dev --refresh" + settings,
+    ]);
+  });
+
+  test("stops before Pulumi when Docker is missing, exit code 1", () => {
+    const { bin, calls } = standIns();
+    rmSync(join(bin, "docker"));
+    let status = 0;
+    try {
+      execFileSync(process.execPath, ["--import", "tsx", "scripts/up.ts"], {
+        cwd: new URL("../..", import.meta.url),
+        // Only the stand-ins and node: no real docker can be found.
+        env: { PATH: `${bin}:${dirname(process.execPath)}`, PULUMI_BACKEND_URL: "file:///tmp/state", PULUMI_CONFIG_PASSPHRASE: "pp" },
+        stdio: "pipe",
+      });
+    } catch (e) {
+      status = (e as { status: number }).status;
+      expect(String((e as { stderr: Buffer }).stderr)).toContain("Docker is not installed");
+    }
+    expect(status).toBe(1);
+    expect(calls()).toEqual(["pulumi version | backend=file:///tmp/state passphrase=pp"]);
   });
 });
