@@ -63,6 +63,8 @@ describe("superuser password sync", () => {
     const argv = readFileSync(join(dir, "argv"), "utf8");
     expect(argv.split("\n").slice(0, 5)).toEqual(["exec", "-i", "-e", "PGPT_SUPERUSER_PASSWORD", "db-server-1a2b"]);
     expect(argv).not.toContain(password);
+    // Terse errors: psql would otherwise echo the failing statement, password included (checked by hand with psql 15).
+    expect(argv).toContain("-v VERBOSITY=terse");
     expect(readFileSync(join(dir, "env"), "utf8")).toBe(password);
     expect(readFileSync(join(dir, "stdin"), "utf8").trim()).toBe("ALTER ROLE postgres PASSWORD :'pw';");
   });
