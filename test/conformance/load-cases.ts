@@ -19,8 +19,29 @@ export interface ConformanceCase {
     path: string;
     headers?: Record<string, string>;
     jwt?: { sign_with: string; payload: unknown };
+    /** §3.5 request bodies, in this precedence: body_raw (verbatim), body_json (JSON-encoded), body. */
+    body_raw?: string;
+    body_json?: unknown;
+    body?: unknown;
   };
-  expect: { status: number; headers?: Record<string, string>; body_exact?: unknown; body_json?: unknown };
+  expect: CaseExpectations;
+}
+
+/** The `expect:` block of an HTTP case (HARNESS.md §4; case.schema.json). */
+export interface CaseExpectations {
+  status: number;
+  headers?: Record<string, string>;
+  body_exact?: unknown;
+  body_json?: unknown;
+  body_contains?: string | string[];
+  body_raw?: string;
+  body_jsonpath?: Record<string, unknown>[];
+  headers_present?: string[];
+  headers_absent?: string[];
+  headers_match?: Record<string, string>;
+  headers_absent_in_value?: Record<string, string[]>;
+  headers_no_blank?: boolean;
+  status_text?: string;
 }
 
 /** Every case whose `feature` starts with `prefix`, in numeric id order (HARNESS.md §7). */
@@ -52,10 +73,14 @@ const SETTINGS_AFTER_AUTH = new Set(["db-pre-request", "jwt-cache-max-entries", 
 // §2.5: options a case needs that its YAML does not state.
 const HARD_CODED: Record<number, PostgrestAuthConfig> = { 1764: { jwtSecret: undefined } };
 
+/** §2.2: auth/openapi cases and the root path run on the auth instance, everything else on the bulk one. */
+export function onAuthInstance(c: ConformanceCase): boolean {
+  return c.schema === "auth" || c.schema === "openapi" || c.request.path === "/";
+}
+
 /** The auth settings of the server instance the case runs against (§2.3: base, then `config:`, then §2.5). */
 export function serverConfig(c: ConformanceCase): PostgrestAuthConfig {
-  const onAuthInstance = c.schema === "auth" || c.schema === "openapi" || c.request.path === "/";
-  const config: PostgrestAuthConfig = { ...(onAuthInstance ? AUTH_CONFIG : BULK_CONFIG) };
+  const config: PostgrestAuthConfig = { ...(onAuthInstance(c) ? AUTH_CONFIG : BULK_CONFIG) };
   for (const [key, value] of Object.entries(c.config ?? {})) {
     if (SETTINGS_AFTER_AUTH.has(key)) continue;
     const setting = AUTH_SETTINGS[key];
@@ -100,4 +125,60 @@ export function literalAuthorization(c: ConformanceCase): string | undefined {
 
 export function headerValue(headers: Record<string, string> | undefined, name: string): string | undefined {
   return Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+}
+
+/** §2.1 `db_schemas`, in order: the first ("test") is the schema of a request without a profile header. */
+export const DB_SCHEMAS: readonly string[] = [
+  "test",
+  "operators",
+  "ordering",
+  "pagination",
+  "representations",
+  "mutations",
+  "rpc",
+  "headers",
+  "config",
+  "openapi",
+  "domain_representations",
+  "observability",
+  "auth",
+  "v1",
+  "v2",
+  'SPECIAL "@/\\#~_-',
+  "تست",
+];
+
+/** §2.2 `db_pre_request` of the auth instance (none on the bulk one), unless the case's `config:` sets its own. */
+export function preRequestFunction(c: ConformanceCase): string | undefined {
+  const config = c.config ?? {};
+  if ("db-pre-request" in config) {
+    const value = config["db-pre-request"];
+    if (value !== null && typeof value !== "string") throw new Error(`case ${c.id}: db-pre-request must be a string`);
+    return value ?? undefined;
+  }
+  return onAuthInstance(c) ? "auth.switch_role" : undefined;
+}
+
+/**
+ * Every header the harness sends (§3.3, §3.1, §3.4): the case's own, the minted `Authorization` unless the case
+ * set one, and `Accept-Profile: <schema>` for a schema label other than test/public unless the case set one.
+ */
+export async function requestHeaders(c: ConformanceCase): Promise<Record<string, string>> {
+  const headers: Record<string, string> = { ...c.request.headers };
+  const authorization = await authorizationHeader(c);
+  if (authorization !== undefined && literalAuthorization(c) === undefined) headers.Authorization = authorization;
+  const label = c.schema;
+  if (label !== undefined && label !== "public" && label !== "test" && headerValue(headers, "accept-profile") === undefined) {
+    headers["Accept-Profile"] = label;
+  }
+  return headers;
+}
+
+/** The request body on the wire (§3.5), or undefined when the case sends none. */
+export function requestBody(c: ConformanceCase): string | undefined {
+  const { request } = c;
+  if (request.body_raw !== undefined) return request.body_raw;
+  if (request.body_json !== undefined) return JSON.stringify(request.body_json);
+  if (request.body !== undefined) return typeof request.body === "string" ? request.body : JSON.stringify(request.body);
+  return undefined;
 }
