@@ -58,7 +58,9 @@ export class SqlMigrations extends pulumi.ComponentResource {
         },
         triggers: [digests],
       },
-      { parent: this },
+      // Pulumi does not make a component's children wait for the component's own dependsOn: pass it on, so the
+      // files run only once every role, membership and grant exists.
+      { parent: this, dependsOn: opts?.dependsOn },
     );
     this.registerOutputs({});
   }

@@ -36,7 +36,9 @@ export class PostgrestService extends pulumi.ComponentResource {
         waitTimeout: 120,
         restart: "unless-stopped",
       },
-      { parent: this, deleteBeforeReplace: true },
+      // The component's dependsOn (the applied sql/) is passed on: Pulumi does not make children wait for it, and
+      // PostgREST should load a schema cache that already has the API in it.
+      { parent: this, deleteBeforeReplace: true, dependsOn: opts?.dependsOn },
     );
     this.registerOutputs({});
   }

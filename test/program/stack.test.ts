@@ -163,6 +163,15 @@ describe("the stack's wiring (default config)", () => {
     expect(run.one(T.command, "sql-apply").inputs).toMatchObject({ update: "node --import tsx lib/migrate/cli.ts apply" });
   });
 
+  test("ordering: provider after the healthy database, sql/ after every role and grant, PostgREST after sql/", () => {
+    expect(run.dependsOn.get("db-provider")).toEqual(["db-server", "db-superuser-password-sync"]);
+    const declared = (type: string) => run.ofType(type).map((r) => r.name);
+    expect([...run.dependsOn.get("sql-apply")!].sort()).toEqual(
+      [...declared(T.role), ...declared(T.grantRole), ...declared(T.schema), ...declared(T.grant)].sort(),
+    );
+    expect(run.dependsOn.get("postgrest-server")).toEqual(["sql"]);
+  });
+
   test("PostgREST is published on 127.0.0.1 and reports ready through its own admin endpoint", () => {
     const api = run.one(T.container, "postgrest");
     expect(api.inputs.ports).toEqual([{ internal: 3000, external: 3000, ip: "127.0.0.1" }]);

@@ -22,6 +22,8 @@ export interface DeclaredResource {
 
 export interface ProgramRun {
   readonly resources: DeclaredResource[];
+  /** Resource name -> names of the resources in its dependsOn option (mocks do not see options otherwise). */
+  readonly dependsOn: ReadonlyMap<string, readonly string[]>;
   readonly outputs: Record<string, unknown>;
   readonly secretOutputs: ReadonlySet<string>;
   readonly ofType: (type: string) => DeclaredResource[];
@@ -72,6 +74,35 @@ function synthesize(type: string, name: string, inputs: Record<string, any>): Re
 
 const promiseOf = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resolve) => o.apply(resolve));
 
+type ResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.Resource;
+
+/** The same class, recording the dependsOn option of every instance by resource name. */
+function recordingDependsOn<C extends ResourceClass>(Base: C, record: Map<string, string[]>): C {
+  return class extends (Base as ResourceClass) {
+    constructor(name: string, args: any, opts?: pulumi.CustomResourceOptions) {
+      const deps = opts?.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn];
+      record.set(name, deps.map((d) => (d as unknown as { __name: string }).__name));
+      super(name, args, opts);
+    }
+  } as C;
+}
+
+/** Wraps the resource classes whose ordering matters so that tests can see their dependsOn. */
+function mockDependsOn(record: Map<string, string[]>): void {
+  vi.doMock("@pulumi/command", async (importOriginal) => {
+    const actual = await importOriginal<typeof import("@pulumi/command")>();
+    return { ...actual, local: { ...actual.local, Command: recordingDependsOn(actual.local.Command, record) } };
+  });
+  vi.doMock("@pulumi/docker", async (importOriginal) => {
+    const actual = await importOriginal<typeof import("@pulumi/docker")>();
+    return { ...actual, Container: recordingDependsOn(actual.Container, record) };
+  });
+  vi.doMock("@pulumi/postgresql", async (importOriginal) => {
+    const actual = await importOriginal<typeof import("@pulumi/postgresql")>();
+    return { ...actual, Provider: recordingDependsOn(actual.Provider, record) };
+  });
+}
+
 /** Loads infra/index.ts afresh with the given stack config (keys without the project prefix). */
 export async function runProgram(config: Record<string, string> = {}): Promise<ProgramRun> {
   const resources: DeclaredResource[] = [];
@@ -97,6 +128,8 @@ export async function runProgram(config: Record<string, string> = {}): Promise<P
   );
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`${PROJECT}:${k}`, v])));
   vi.resetModules();
+  const dependsOn = new Map<string, string[]>();
+  mockDependsOn(dependsOn);
   const program: Record<string, unknown> = await import("../../infra/index.js");
 
   const outputs: Record<string, unknown> = {};
@@ -118,5 +151,5 @@ export async function runProgram(config: Record<string, string> = {}): Promise<P
     if (found.length !== 1) throw new Error(`expected one ${type} named like ${namePart}, found ${found.map((r) => r.name).join(", ") || "none"}`);
     return found[0]!;
   };
-  return { resources, outputs, secretOutputs, ofType, one };
+  return { resources, dependsOn, outputs, secretOutputs, ofType, one };
 }
