@@ -48,9 +48,9 @@ describe("PostgREST environment", () => {
 });
 
 describe("superuser password sync", () => {
-  test("passes the password through the environment and stdin, never on a command line", () => {
+  test("passes the password by variable name and psql's stdin: it is in no process's arguments", () => {
     const dir = mkdtempSync(join(tmpdir(), "pgpt-docker-"));
-    // A stand-in docker that records its argv, the variable it was told to forward, and its stdin.
+    // A stand-in docker that records its argv (psql's arguments included), the variable it forwards, and its stdin.
     writeFileSync(
       join(dir, "docker"),
       `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/argv"\nprintf '%s' "$PGPT_SUPERUSER_PASSWORD" > "${dir}/env"\ncat > "${dir}/stdin"\n`,
@@ -60,13 +60,14 @@ describe("superuser password sync", () => {
     execFileSync("/bin/sh", ["-c", syncPasswordCommand("db-server-1a2b")], {
       env: { PATH: `${dir}:${process.env.PATH}`, PGPT_SUPERUSER_PASSWORD: password },
     });
-    const argv = readFileSync(join(dir, "argv"), "utf8");
-    expect(argv.split("\n").slice(0, 5)).toEqual(["exec", "-i", "-e", "PGPT_SUPERUSER_PASSWORD", "db-server-1a2b"]);
-    expect(argv).not.toContain(password);
-    // Terse errors: psql would otherwise echo the failing statement, password included (checked by hand with psql 15).
-    expect(argv).toContain("-v VERBOSITY=terse");
+    const argv = readFileSync(join(dir, "argv"), "utf8").trim().split("\n");
+    expect(argv).toEqual([
+      "exec", "-i", "-e", "PGPT_SUPERUSER_PASSWORD", "db-server-1a2b",
+      // Terse errors: psql would otherwise echo a failing statement, password included.
+      "psql", "-q", "-v", "ON_ERROR_STOP=1", "-v", "VERBOSITY=terse", "-U", "postgres", "-d", "postgres",
+    ]);
     expect(readFileSync(join(dir, "env"), "utf8")).toBe(password);
-    expect(readFileSync(join(dir, "stdin"), "utf8").trim()).toBe("ALTER ROLE postgres PASSWORD :'pw';");
+    expect(readFileSync(join(dir, "stdin"), "utf8")).toBe("\\set pw `printenv PGPT_SUPERUSER_PASSWORD`\nALTER ROLE postgres PASSWORD :'pw';\n");
   });
 
   test("quotes the container name for the shell", () => {
