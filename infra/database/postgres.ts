@@ -44,7 +44,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       `${name}-server`,
       {
         image: image.imageId,
-        envs: [pulumi.interpolate`POSTGRES_PASSWORD=${password.result}`, pulumi.interpolate`POSTGRES_DB=${args.database}`],
+        envs: [pulumi.secret(pulumi.interpolate`POSTGRES_PASSWORD=${password.result}`), pulumi.interpolate`POSTGRES_DB=${args.database}`],
         volumes: [{ volumeName: volume.name, containerPath: "/var/lib/postgresql/data" }],
         networksAdvanced: [{ name: args.network, aliases: [POSTGRES_ALIAS] }],
         ports: [{ internal: 5432, external: args.hostPort, ip: "127.0.0.1" }],

@@ -32,7 +32,7 @@ export class ApiRoles extends pulumi.ComponentResource {
     // NOINHERIT: the authenticator holds no privilege of its own until PostgREST switches role for a request.
     const authenticator = new postgresql.Role(
       `${name}-authenticator`,
-      { name: args.authenticatorRole, login: true, inherit: false, password: password.result },
+      { name: args.authenticatorRole, login: true, inherit: false, password: pulumi.secret(password.result) },
       pg,
     );
     const requestRole = (suffix: string, roleName: string) =>

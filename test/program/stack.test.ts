@@ -81,6 +81,9 @@ describe.each(JWT_ALGORITHMS)("the stack with jwtAlgorithm %s", (algorithm) => {
     expect(run.one(T.container, "postgrest").secretInputs).toContain("envs");
     expect(run.one(T.command, "sql-apply").secretInputs).toContain("environment");
     expect(run.one(T.provider, "db-provider").secretInputs).toContain("password");
+    expect(run.one(T.container, "db-server").secretInputs).toContain("envs");
+    expect(run.one(T.role, "roles-authenticator").secretInputs).toContain("password");
+    expect(run.one(T.command, "superuser-password-sync").secretInputs).toEqual(expect.arrayContaining(["environment", "triggers"]));
     expect(run.secretOutputs.has("jwks")).toBe(false);
     expect(run.secretOutputs.has("apiUrl")).toBe(false);
   });
