@@ -91,9 +91,11 @@ export const sampleBearerToken = key.mintToken(
   config.tokenTtlSeconds,
 );
 export const jwks = key.jwks;
-export const gptAction = pulumi
-  .all([sampleBearerToken, roles.anon, roles.authenticated])
-  .apply(([bearerToken, anon, authenticated]) =>
-    gptActionFields({ openApiUrl, bearerToken, anonRole: anon, authenticatedRole: authenticated }),
-  );
+// A plain object with only the API key secret, so the rest stays readable in `pulumi stack output`.
+export const gptAction = gptActionFields({
+  openApiUrl,
+  bearerToken: sampleBearerToken,
+  anonRole: config.anonRole,
+  authenticatedRole: config.authenticatedRole,
+});
 export const postgrestContainer = api.container.name;

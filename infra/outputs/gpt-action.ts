@@ -1,14 +1,15 @@
 // What a person types into GPT Builder's Actions screen, field by field, under the names the Builder shows.
 // The Builder's default Auth Type is Basic, which PostgREST treats as no token at all: every call would run as anon.
 
-export interface GptActionInputs {
+/** Key is the token's type: a secret Output in the program, so only that one field is hidden in the outputs. */
+export interface GptActionInputs<Key> {
   readonly openApiUrl: string;
-  readonly bearerToken: string;
+  readonly bearerToken: Key;
   readonly anonRole: string;
   readonly authenticatedRole: string;
 }
 
-export function gptAction(i: GptActionInputs) {
+export function gptAction<Key>(i: GptActionInputs<Key>) {
   return {
     schema: { importFromUrl: i.openApiUrl },
     authentication: {

@@ -77,7 +77,8 @@ describe.each(JWT_ALGORITHMS)("the stack with jwtAlgorithm %s", (algorithm) => {
 
   test("secrets stay secret: token, GPT fields, PostgREST env, migration env; the public JWKS does not", () => {
     expect(run.secretOutputs.has("sampleBearerToken")).toBe(true);
-    expect(run.secretOutputs.has("gptAction")).toBe(true);
+    // Only the API key inside the GPT Builder fields is secret; the schema URL and the rest stay readable.
+    expect([...run.secretOutputs].filter((p) => p.startsWith("gptAction"))).toEqual(["gptAction.authentication.apiKey.API Key"]);
     expect(run.one(T.container, "postgrest").secretInputs).toContain("envs");
     expect(run.one(T.command, "sql-apply").secretInputs).toContain("environment");
     expect(run.one(T.provider, "db-provider").secretInputs).toContain("password");

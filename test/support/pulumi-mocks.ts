@@ -25,6 +25,7 @@ export interface ProgramRun {
   /** Resource name -> names of the resources in its dependsOn option (mocks do not see options otherwise). */
   readonly dependsOn: ReadonlyMap<string, readonly string[]>;
   readonly outputs: Record<string, unknown>;
+  /** Paths of secret outputs: "sampleBearerToken", or "gptAction.authentication.apiKey.API Key" when nested. */
   readonly secretOutputs: ReadonlySet<string>;
   readonly ofType: (type: string) => DeclaredResource[];
   readonly one: (type: string, namePart: string) => DeclaredResource;
@@ -103,6 +104,21 @@ function mockDependsOn(record: Map<string, string[]>): void {
   });
 }
 
+/** An exported value with every Output inside it resolved; the paths of secret ones are added to `secrets`. */
+async function resolveDeep(value: unknown, path: string, secrets: Set<string>): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    const output = value as pulumi.Output<unknown>;
+    if (await pulumi.isSecret(output)) secrets.add(path);
+    return resolveDeep(await promiseOf(output), path, secrets);
+  }
+  if (Array.isArray(value)) return Promise.all(value.map((v, i) => resolveDeep(v, `${path}.${i}`, secrets)));
+  if (value && typeof value === "object") {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveDeep(v, `${path}.${k}`, secrets)]));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
 /** Loads infra/index.ts afresh with the given stack config (keys without the project prefix). */
 export async function runProgram(config: Record<string, string> = {}): Promise<ProgramRun> {
   const resources: DeclaredResource[] = [];
@@ -134,14 +150,7 @@ export async function runProgram(config: Record<string, string> = {}): Promise<P
 
   const outputs: Record<string, unknown> = {};
   const secretOutputs = new Set<string>();
-  for (const [name, value] of Object.entries(program)) {
-    if (pulumi.Output.isInstance(value)) {
-      outputs[name] = await promiseOf(value as pulumi.Output<unknown>);
-      if (await pulumi.isSecret(value as pulumi.Output<unknown>)) secretOutputs.add(name);
-    } else {
-      outputs[name] = value;
-    }
-  }
+  for (const [name, value] of Object.entries(program)) outputs[name] = await resolveDeep(value, name, secretOutputs);
   // Resources whose inputs were still resolving register a moment later.
   await new Promise((r) => setTimeout(r, 50));
 
