@@ -11,14 +11,22 @@ create table if not exists notes (
   created_at timestamptz not null default now()
 );
 
+-- Bounded so that a response of dbMaxRows notes (default 20) stays well under the 100,000 characters a GPT action
+-- may receive: the widest note is about 3,000 characters of JSON, so 20 of them about 60,000. Added apart from the
+-- table so that databases created before the bounds get them too.
+alter table notes drop constraint if exists notes_body_length;
+alter table notes add constraint notes_body_length check (char_length(body) <= 2000);
+alter table notes drop constraint if exists notes_tags_bounds;
+alter table notes add constraint notes_tags_bounds check (cardinality(tags) <= 10 and char_length(array_to_string(tags, '')) <= 400);
+
 comment on table notes is
 $$My notes
 Private notes of the signed-in user. Each user sees and changes only their own notes.$$;
 comment on column notes.id is 'Note id, assigned by the server.';
 comment on column notes.owner is 'Subject (sub claim) of the user who owns the note; set by the server.';
 comment on column notes.title is 'Short title, 1 to 200 characters.';
-comment on column notes.body is 'Note text.';
-comment on column notes.tags is 'Free-form labels, e.g. {work,todo}. Filter with tags=cs.{work}.';
+comment on column notes.body is 'Note text, at most 2000 characters.';
+comment on column notes.tags is 'Up to 10 free-form labels, e.g. {work,todo}. Filter with tags=cs.{work}.';
 comment on column notes.created_at is 'When the note was created.';
 
 -- The policies compare with the owner first, so this index serves both the filter and `order=id`.

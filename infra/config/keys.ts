@@ -81,8 +81,8 @@ export const CONFIG_KEYS = {
   },
   dbMaxRows: {
     type: "integer",
-    default: 100,
-    description: "PGRST_DB_MAX_ROWS: the most rows one response returns, so it stays under GPT's 100,000-character limit.",
+    default: 20,
+    description: "PGRST_DB_MAX_ROWS: the most rows one response returns. Rows times your widest row must stay under GPT's 100,000-character limit (the example's notes: about 3,000 each).",
   },
   publicUrl: {
     type: "string",

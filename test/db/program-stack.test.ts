@@ -10,6 +10,7 @@ import { SignJWT, importPKCS8 } from "jose";
 import { authenticate } from "../../lib/postgrest/index.js";
 import { runRequest } from "../../lib/db/index.js";
 import { runProgram, type DeclaredResource, type ProgramRun } from "../support/pulumi-mocks.js";
+import { CONFIG_KEYS } from "../../infra/config/keys.js";
 import { createDatabase, declaredSql, urlAs } from "../support/declared-sql.js";
 
 const run = promisify(execFile);
@@ -137,10 +138,31 @@ describe("requests with the sample bearer token (GPT Builder authentication: API
   });
 });
 
+describe("response size for GPT (100,000 characters at most)", () => {
+  test("dbMaxRows of the widest notes the schema allows stay well under the limit", async () => {
+    const rows = CONFIG_KEYS.dbMaxRows.default;
+    const sub = "s".repeat(256); // the longest tokenSubject the config accepts
+    const tags = Array.from({ length: 10 }, (_, i) => `${i}`.padEnd(40, "t"));
+    for (let i = 0; i < rows; i++) {
+      await superuser.query("insert into api.notes (owner, title, body, tags) values ($1, $2, $3, $4)", [sub, "T".repeat(200), "B".repeat(2000), tags]);
+    }
+    // PostgREST renders a read as json_agg of the rows.
+    const { rows: [r] } = await superuser.query("select length(json_agg(n)::text) as chars from api.notes n where owner = $1", [sub]);
+    expect(r.chars).toBeLessThan(70_000);
+  });
+
+  test("the schema refuses notes wider than that budget", async () => {
+    const insert = (body: string, tags: string[]) =>
+      request(sample(), "POST", "/notes", "insert into api.notes (title, body, tags) values ('t', $1, $2)", [body, tags]);
+    expect(await insert("B".repeat(2001), [])).toMatchObject({ ok: false, error: { code: "23514" } });
+    expect(await insert("", Array.from({ length: 11 }, () => "t"))).toMatchObject({ ok: false, error: { code: "23514" } });
+  });
+});
+
 describe("tokens the stack must not honour", () => {
   test("a token naming the postgres superuser fails: the authenticator cannot become it", async () => {
     const result = await request(`Bearer ${await tokenWith({ role: "postgres" })}`, "GET", "/notes", "select * from api.notes");
-    expect(result).toMatchObject({ ok: false, error: { code: "42501" } });
+    expect(result).toMatchObject({ ok: false, error: { status: 403, code: "42501", message: 'permission denied to set role "postgres"' } });
   });
 
   test("a token naming a role that does not exist fails with 401", async () => {

@@ -121,7 +121,7 @@ describe("the stack's wiring (default config)", () => {
     expect(env.PGRST_DB_ANON_ROLE).toBe(run.one(T.role, "roles-anon").inputs.name);
     expect(env.PGRST_DB_SCHEMAS).toBe(run.one(T.schema, "schema-api").inputs.name);
     expect(env.PGRST_OPENAPI_SERVER_PROXY_URI).toBe(run.outputs.apiUrl);
-    expect(env.PGRST_DB_MAX_ROWS).toBe("100");
+    expect(env.PGRST_DB_MAX_ROWS).toBe("20");
     expect(env).not.toHaveProperty("PGRST_JWT_AUD");
   });
 

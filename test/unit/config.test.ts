@@ -34,7 +34,7 @@ describe("stack configuration", () => {
       authenticatedRole: "authenticated",
       authenticatorRole: "authenticator",
       statementTimeoutMs: 5000,
-      dbMaxRows: 100,
+      dbMaxRows: 20,
       apiUrl: "http://localhost:3000",
     });
   });
