@@ -27,7 +27,7 @@ const envOf = (r: DeclaredResource) =>
   Object.fromEntries((r.inputs.envs as string[]).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
 
 /** The migration command as the program declared it (dir, command line, environment), aimed at the test database. */
-async function runDeclaredMigrations(): Promise<{ stdout: string; stderr: string }> {
+async function runDeclaredMigrations(step: "create" | "delete" = "create"): Promise<{ stdout: string; stderr: string }> {
   const command = stack.one("command:local:Command", "sql-apply").inputs;
   const target = new URL(dbUrl);
   const env = {
@@ -38,7 +38,7 @@ async function runDeclaredMigrations(): Promise<{ stdout: string; stderr: string
     PGDATABASE: target.pathname.slice(1),
     PGPASSWORD: decodeURIComponent(target.password),
   };
-  const [file, ...args] = (command.create as string).split(" ");
+  const [file, ...args] = (command[step] as string).split(" ");
   return run(file === "node" ? process.execPath : file!, args, { cwd: command.dir, env });
 }
 
@@ -183,5 +183,36 @@ describe("the declared migration command", () => {
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) expect(stdout).toMatch(new RegExp(`^unchanged\\s+${file.replace(".", "\\.")}$`, "m"));
     expect(stdout).not.toMatch(/^(applied|re-applied)\s/m);
+  });
+});
+
+describe("pulumi destroy, then pulumi up again over the retained volume", () => {
+  test("the data is kept and the roles, grants and row-level security come back", async () => {
+    const notesBefore = await superuser.query("select id, owner, title from api.notes order by id");
+    expect(notesBefore.rows.length).toBeGreaterThan(0);
+    await authenticator.end();
+
+    // destroy: the migration command's delete step, then the provider drops each role it created.
+    await runDeclaredMigrations("delete");
+    for (const role of [names.authenticatorRole, names.anonRole, names.authenticatedRole]) {
+      await superuser.query(`REASSIGN OWNED BY "${role}" TO postgres; DROP OWNED BY "${role}"; DROP ROLE "${role}"`);
+    }
+    const policies = await superuser.query("select count(*)::int as n from pg_policies where tablename = 'notes'");
+    expect(policies.rows[0].n).toBe(0);
+
+    // up: the same declared resources, then every sql/ file again.
+    for (const sql of declaredSql(stack.resources)) await superuser.query(sql);
+    const { stdout } = await runDeclaredMigrations();
+    expect(stdout).toMatch(/^applied\s+010_notes\.sql$/m);
+
+    const login = stack.one("postgresql:index/role:Role", "roles-authenticator").inputs;
+    authenticator = new pg.Client(urlAs(dbUrl, login.name, login.password));
+    await authenticator.connect();
+    expect((await superuser.query("select id, owner, title from api.notes order by id")).rows).toEqual(notesBefore.rows);
+    const mine = await request(sample(), "GET", "/notes", "select title from api.notes");
+    expect(mine).toMatchObject({ ok: true, result: { rows: expect.arrayContaining([{ title: "Groceries" }]) } });
+    expect((mine as { result: pg.QueryResult }).result.rows.every((r) => r.title !== "not yours")).toBe(true);
+    expect(await request(undefined, "GET", "/notes", "select * from api.notes")).toMatchObject({ ok: false, error: { status: 401 } });
+    expect(await request(undefined, "GET", "/announcements", "select title from api.announcements")).toMatchObject({ ok: true });
   });
 });
