@@ -32,7 +32,7 @@ export const CONFIG_KEYS = {
   postgresImage: {
     type: "string",
     default: "postgres:17",
-    description: "PostgreSQL image, pinned by tag or digest (not latest).",
+    description: "PostgreSQL image, pinned by tag or digest (not latest). Keep its major version once data exists: 17's files do not open in 18.",
   },
   postgrestImage: {
     type: "string",
@@ -42,7 +42,7 @@ export const CONFIG_KEYS = {
   dbName: {
     type: "string",
     default: "app",
-    description: "Name of the application database.",
+    description: "Name of the application database, created on the first run only: it cannot change while the data volume exists.",
   },
   dbPort: {
     type: "integer",
