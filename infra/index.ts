@@ -11,7 +11,6 @@ import { PostgresDatabase } from "./database/postgres.js";
 import { ApiRoles } from "./database/roles.js";
 import { SqlMigrations } from "./database/migrations.js";
 import { PostgrestService } from "./postgrest/service.js";
-import { databaseUri, postgrestEnv } from "./postgrest/env.js";
 import { gptAction as gptActionFields } from "./outputs/gpt-action.js";
 
 const config = readStackConfig();
@@ -63,19 +62,14 @@ const api = new PostgrestService(
     image: config.postgrestImage,
     network: network.name,
     hostPort: config.apiPort,
-    env: pulumi
-      .all([roles.authenticator, roles.authenticatorPassword, db.database, roles.anon, key.jwtSecret])
-      .apply(([authenticator, password, database, anon, jwtSecret]) =>
-        postgrestEnv({
-          dbUri: databaseUri(authenticator, password, db.internalHost, db.internalPort, database),
-          schemas: config.dbSchemas,
-          anonRole: anon,
-          jwtSecret,
-          jwtAudience: config.jwtAudience,
-          maxRows: config.dbMaxRows,
-          publicUrl: config.apiUrl,
-        }),
-      ),
+    database: { host: db.internalHost, port: db.internalPort, name: db.database },
+    login: { user: roles.authenticator, password: roles.authenticatorPassword },
+    anonRole: roles.anon,
+    schemas: roles.schemas,
+    jwtSecret: key.jwtSecret,
+    jwtAudience: config.jwtAudience,
+    maxRows: config.dbMaxRows,
+    publicUrl: config.apiUrl,
   },
   { dependsOn: [migrations] },
 );

@@ -19,6 +19,8 @@
 -- (authenticated) or to the anonymous role. Those roles see only what is granted below; nothing is granted to
 -- PUBLIC, and row-level security decides which rows a user sees.
 
+-- Pulumi creates the schema and these USAGE grants too (infra/database/roles.ts); they are repeated here so that the
+-- files also stand on their own under psql.
 create schema if not exists :"api_schema";
 -- The schema comment is the OpenAPI document's title (first line) and description (the rest).
 comment on schema :"api_schema" is

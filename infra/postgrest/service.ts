@@ -2,14 +2,23 @@
 // exists, and reported ready by its own admin endpoint, since the image has no shell or curl.
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import { SERVER_PORT, dockerEnvs } from "./env.js";
+import { SERVER_PORT, databaseUri, dockerEnvs, postgrestEnv } from "./env.js";
 
 export interface PostgrestServiceArgs {
   readonly image: pulumi.Input<string>;
   readonly network: pulumi.Input<string>;
   readonly hostPort: pulumi.Input<number>;
-  /** From postgrestEnv(); holds the db password and, for HMAC, the signing key: kept secret. */
-  readonly env: pulumi.Input<Record<string, string>>;
+  /** Where PostgreSQL is on the stack's network. */
+  readonly database: { readonly host: string; readonly port: number; readonly name: pulumi.Input<string> };
+  /** The authenticator role PostgREST logs in as. */
+  readonly login: { readonly user: pulumi.Input<string>; readonly password: pulumi.Input<string> };
+  readonly anonRole: pulumi.Input<string>;
+  readonly schemas: pulumi.Input<string[]>;
+  /** For HMAC algorithms this is the signing key itself. */
+  readonly jwtSecret: pulumi.Input<string>;
+  readonly jwtAudience?: string;
+  readonly maxRows: number;
+  readonly publicUrl: string;
 }
 
 export class PostgrestService extends pulumi.ComponentResource {
@@ -17,12 +26,26 @@ export class PostgrestService extends pulumi.ComponentResource {
 
   constructor(name: string, args: PostgrestServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("postgrest-gpt:postgrest:PostgrestService", name, {}, opts);
+    const env = pulumi
+      .all([args.login.user, args.login.password, args.database.name, args.anonRole, args.schemas, args.jwtSecret])
+      .apply(([user, password, database, anonRole, schemas, jwtSecret]) =>
+        postgrestEnv({
+          dbUri: databaseUri(user, password, args.database.host, args.database.port, database),
+          schemas,
+          anonRole,
+          jwtSecret,
+          jwtAudience: args.jwtAudience,
+          maxRows: args.maxRows,
+          publicUrl: args.publicUrl,
+        }),
+      );
     const image = new docker.RemoteImage(`${name}-image`, { name: args.image, keepLocally: true }, { parent: this });
     this.container = new docker.Container(
       `${name}-server`,
       {
         image: image.imageId,
-        envs: pulumi.secret(pulumi.output(args.env).apply(dockerEnvs)),
+        // The db password and, for HMAC, the signing key are in there.
+        envs: pulumi.secret(env.apply(dockerEnvs)),
         networksAdvanced: [{ name: args.network }],
         ports: [{ internal: SERVER_PORT, external: args.hostPort, ip: "127.0.0.1" }],
         healthcheck: {
