@@ -9,7 +9,7 @@ import pg from "pg";
 import { SignJWT, importPKCS8 } from "jose";
 import { authenticate } from "../../lib/postgrest/index.js";
 import { runRequest } from "../../lib/db/index.js";
-import { runProgram, type DeclaredResource, type ProgramRun } from "../support/pulumi-mocks.js";
+import { containerEnv as envOf, runProgram, type ProgramRun } from "../support/pulumi-mocks.js";
 import { CONFIG_KEYS } from "../../infra/config/keys.js";
 import { createDatabase, declaredSql, urlAs } from "../support/declared-sql.js";
 
@@ -22,9 +22,6 @@ let stack: ProgramRun;
 let dbUrl: string;
 let superuser: pg.Client;
 let authenticator: pg.Client;
-
-const envOf = (r: DeclaredResource) =>
-  Object.fromEntries((r.inputs.envs as string[]).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
 
 /** The migration command as the program declared it (dir, command line, environment), aimed at the test database. */
 async function runDeclaredMigrations(step: "create" | "delete" = "create"): Promise<{ stdout: string; stderr: string }> {

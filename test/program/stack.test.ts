@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { authenticate } from "../../lib/postgrest/index.js";
 import { JWT_ALGORITHMS, isHmac } from "../../infra/keys/algorithms.js";
-import { runProgram, type DeclaredResource, type ProgramRun } from "../support/pulumi-mocks.js";
+import { containerEnv as envOf, runProgram, type ProgramRun } from "../support/pulumi-mocks.js";
 
 const T = {
   password: "random:index/randomPassword:RandomPassword",
@@ -18,10 +18,6 @@ const T = {
   schema: "postgresql:index/schema:Schema",
   command: "command:local:Command",
 } as const;
-
-function envOf(container: DeclaredResource): Record<string, string> {
-  return Object.fromEntries((container.inputs.envs as string[]).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
-}
 
 /** lib/postgrest configured exactly as the PostgREST container is. */
 function postgrestConfigOf(run: ProgramRun) {

@@ -4,8 +4,8 @@
 import pg from "pg";
 import type { DeclaredResource } from "./pulumi-mocks.js";
 
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
-const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
+const ident = (name: string) => pg.escapeIdentifier(name);
+const literal = (value: string) => pg.escapeLiteral(value);
 
 function roleSql(r: Record<string, any>): string[] {
   const options = [r.login ? "LOGIN" : "NOLOGIN", r.inherit === false ? "NOINHERIT" : "INHERIT"];

@@ -31,6 +31,11 @@ export interface ProgramRun {
   readonly one: (type: string, namePart: string) => DeclaredResource;
 }
 
+/** A docker Container's `envs` ("K=V" strings) as a record. */
+export function containerEnv(container: DeclaredResource): Record<string, string> {
+  return Object.fromEntries((container.inputs.envs as string[]).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+}
+
 function unwrap(value: any): any {
   if (Array.isArray(value)) return value.map(unwrap);
   if (value && typeof value === "object") {
