@@ -18,7 +18,6 @@ export class SigningKey extends pulumi.ComponentResource {
   readonly jwtSecret: pulumi.Output<string>;
   /** The public JWKS, for asymmetric algorithms; undefined for HMAC. */
   readonly jwks: pulumi.Output<PublicJwks | undefined>;
-  readonly kid: pulumi.Output<string | undefined>;
   private readonly trusted: pulumi.Output<TrustedKey>;
 
   constructor(name: string, args: SigningKeyArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -54,7 +53,6 @@ export class SigningKey extends pulumi.ComponentResource {
     this.jwtSecret = pulumi.secret(trusted.apply((t) => t.jwtSecret));
     // The JWKS holds only the public key: publishing it is safe, and unwrapping keeps it readable in outputs.
     this.jwks = pulumi.unsecret(trusted.apply((t) => t.jwks));
-    this.kid = pulumi.unsecret(trusted.apply((t) => t.kid));
     this.registerOutputs({ jwtSecret: this.jwtSecret, jwks: this.jwks });
   }
 
