@@ -54,8 +54,11 @@ drop policy if exists notes_delete_own on notes;
 create policy notes_delete_own on notes for delete to :"authenticated_role"
   using (owner = (select nullif(current_setting('request.jwt.claims', true), '')::json->>'sub'));
 
--- Only signed-in users; the anonymous role gets nothing. owner, id and created_at are not updatable: a note
--- cannot be handed to another user.
+-- Only signed-in users; the anonymous role gets nothing. owner, id and created_at are filled by the server and
+-- cannot be written: a note cannot be planted on or handed to another user (the policies would refuse it too), and
+-- the GPT's schema offers only the columns it may send. The revoke takes back a table-wide insert granted before.
 revoke all on notes from public;
-grant select, insert, delete on notes to :"authenticated_role";
+revoke insert, update on notes from :"authenticated_role";
+grant select, delete on notes to :"authenticated_role";
+grant insert (title, body, tags) on notes to :"authenticated_role";
 grant update (title, body, tags) on notes to :"authenticated_role";
