@@ -1,7 +1,10 @@
 export { readCatalog } from "./catalog.js";
 export type { Catalog, CatalogScope, Column, DbFunction, PgType, Relation } from "./catalog.js";
-export { buildOpenApiDocument, DEFAULT_TITLE } from "./build-document.js";
+export { buildOpenApiDocument, DEFAULT_DESCRIPTION, DEFAULT_TITLE } from "./build-document.js";
 export type { DocumentOptions } from "./build-document.js";
-export { selectOperations, MAX_OPERATIONS } from "./select-operations.js";
+export { selectOperations } from "./select-operations.js";
+export { checkImporterRules, MAX_OPERATIONS } from "./importer-rules.js";
+export type { ImporterRule, ImporterViolation } from "./importer-rules.js";
+export { checkOpenApiStructure } from "./openapi-validity.js";
 export type { Selection, SelectionOptions } from "./select-operations.js";
 export type { OpenApiDocument, OmittedGroup } from "./document.js";

@@ -3,8 +3,7 @@
 // (reads and functions, creates, updates, deletes, duplicate POSTs) and, within a tier, include order then path.
 import { label, type Candidate } from "./candidate.js";
 import type { OmittedGroup } from "./document.js";
-
-export const MAX_OPERATIONS = 30;
+import { MAX_OPERATIONS } from "./importer-operation-rules.js";
 
 export interface SelectionOptions {
   /** Only these tables and functions (empty or absent = all). */

@@ -1,7 +1,9 @@
 // GPT Builder's importer refuses summaries and descriptions over its limits; cut at a word, and say it was cut.
 
-export const SUMMARY_LIMIT = 300;
-export const PARAMETER_DESCRIPTION_LIMIT = 700;
+import { MAX_PARAMETER_DESCRIPTION, MAX_SUMMARY } from "./importer-operation-rules.js";
+
+export const SUMMARY_LIMIT = MAX_SUMMARY;
+export const PARAMETER_DESCRIPTION_LIMIT = MAX_PARAMETER_DESCRIPTION;
 
 export function fitText(text: string, limit: number): string {
   if (text.length <= limit) return text;
