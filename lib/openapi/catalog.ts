@@ -111,11 +111,15 @@ interface RawFunction extends Omit<DbFunction, "arguments"> {
   readonly nargdefaults: number;
 }
 
-/** Reads the catalog for `scope`. An unknown role is an error from PostgreSQL (42704), not an empty API. */
-export async function readCatalog(client: SqlClient, scope: CatalogScope): Promise<Catalog> {
-  if (scope.schemas.length === 0) throw new Error("readCatalog: at least one schema is required");
-  const { rows } = await client.query<CatalogRow>(CATALOG_SQL, [scope.role, scope.schemas]);
-  const found = rows[0]!.catalog;
+/** The catalog query for `scope`, to run as is or inside a PostgREST-style transaction (lib/db runRequest). */
+export function catalogQuery(scope: CatalogScope): { text: string; values: unknown[] } {
+  if (scope.schemas.length === 0) throw new Error("catalogQuery: at least one schema is required");
+  return { text: CATALOG_SQL, values: [scope.role, scope.schemas] };
+}
+
+/** The Catalog from the single row catalogQuery returns. */
+export function catalogFromRow(row: unknown, scope: CatalogScope): Catalog {
+  const found = (row as CatalogRow).catalog;
   return {
     role: scope.role,
     schemas: scope.schemas,
@@ -124,6 +128,13 @@ export async function readCatalog(client: SqlClient, scope: CatalogScope): Promi
     functions: (found.functions ?? []).map(withArguments),
     types: new Map((found.types ?? []).map((t) => [t.oid, t])),
   };
+}
+
+/** Reads the catalog for `scope`. An unknown role is an error from PostgreSQL (42704), not an empty API. */
+export async function readCatalog(client: SqlClient, scope: CatalogScope): Promise<Catalog> {
+  const { text, values } = catalogQuery(scope);
+  const { rows } = await client.query(text, values);
+  return catalogFromRow(rows[0], scope);
 }
 
 function withArguments({ argTypes, argModes, argNames, nargs, nargdefaults, ...fn }: RawFunction): DbFunction {

@@ -1,4 +1,4 @@
-export { readCatalog } from "./catalog.js";
+export { catalogFromRow, catalogQuery, readCatalog } from "./catalog.js";
 export type { Catalog, CatalogScope, Column, DbFunction, PgType, Relation } from "./catalog.js";
 export { buildOpenApiDocument, DEFAULT_DESCRIPTION, DEFAULT_TITLE } from "./build-document.js";
 export type { DocumentOptions } from "./build-document.js";

@@ -1,0 +1,27 @@
+// The companion's entry point in its container: configuration from the environment, then listen. A bad
+// configuration stops it with one line naming every problem, before it listens.
+import { CompanionConfigError, readCompanionConfig } from "./config.js";
+import { createCompanion } from "./server.js";
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function main() {
+  const config = readCompanionConfig(process.env);
+  const companion = createCompanion(config, { log });
+  companion.server.listen(config.port, "0.0.0.0", () => {
+    log(`postgrest-gpt companion: /openapi.json on port ${config.port}, schema ${config.schemas[0]}, documents for ${config.apiUrl}`);
+  });
+  const stop = () => {
+    log("postgrest-gpt companion: stopping");
+    companion.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+try {
+  main();
+} catch (error) {
+  log(error instanceof CompanionConfigError ? error.message : `postgrest-gpt companion failed to start: ${(error as Error).message}`);
+  process.exit(1);
+}
