@@ -1,7 +1,7 @@
 // The companion's settings, from its container environment (infra/companion/env.ts writes it). Every problem is
 // reported at once, by variable name, before the server listens. Values are never echoed: some are secrets.
 import { validateAuthConfig, type PostgrestAuthConfig } from "../lib/postgrest/index.js";
-import type { SelectionOptions } from "../lib/openapi/index.js";
+import type { SelectionOptions } from "../lib/openapi/select-operations.js";
 
 export class CompanionConfigError extends Error {
   override name = "CompanionConfigError";

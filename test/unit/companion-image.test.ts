@@ -1,0 +1,26 @@
+// The companion image's recipe: it copies only what exists and what the bundle needs, runs unprivileged, and the
+// build context never carries the stack's state or passphrase (.pulumi/).
+import { existsSync, readFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+
+const dockerfile = readFileSync("companion/Dockerfile", "utf8");
+const dockerignore = readFileSync(".dockerignore", "utf8").split("\n").map((l) => l.trim());
+
+describe("companion/Dockerfile", () => {
+  test("copies from the repository only paths that exist, and never .pulumi", () => {
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(/\s+/));
+    expect(sources).toEqual(["package.json", "package-lock.json", "lib", "companion"]);
+    for (const source of sources) expect(existsSync(source), source).toBe(true);
+  });
+
+  test("installs the lockfile exactly, bundles the entry point the tests bundle, and runs as the node user", () => {
+    expect(dockerfile).toMatch(/^RUN npm ci .*--ignore-scripts/m);
+    expect(dockerfile).toMatch(/^RUN node --import tsx companion\/bundle\.ts \/out\/companion\.mjs$/m);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "companion\.mjs"\]$/m);
+  });
+
+  test(".dockerignore keeps the stack state, git history and node_modules out of the build context", () => {
+    for (const entry of [".pulumi/", ".git/", "node_modules/"]) expect(dockerignore).toContain(entry);
+  });
+});
