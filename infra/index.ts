@@ -1,7 +1,8 @@
-// postgrest-gpt: PostgreSQL + PostgREST secured by the stack's own JWT key, ready for a GPT Builder action.
+// postgrest-gpt: PostgreSQL + PostgREST secured by the stack's own JWT key, behind one public origin for GPT Builder.
 //
-//   config ──> signing key ─────────────────────────────┐
-//          └─> network ─> PostgreSQL ─> roles ─> sql/ ─> PostgREST ─> outputs for GPT Builder
+//   config ──> signing key ─────────────────────────────┬──────────────┐
+//          └─> network ─> PostgreSQL ─> roles ─> sql/ ─> PostgREST    companion (/openapi.json)
+//                                                         └──> Caddy: https://<domain>/api, /openapi.json ──> outputs
 import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
@@ -11,10 +12,13 @@ import { PostgresDatabase } from "./database/postgres.js";
 import { ApiRoles } from "./database/roles.js";
 import { SqlMigrations } from "./database/migrations.js";
 import { PostgrestService } from "./postgrest/service.js";
+import { CompanionService } from "./companion/service.js";
+import { CaddyProxy } from "./proxy/service.js";
 import { gptAction as gptActionFields } from "./outputs/gpt-action.js";
 
 const config = readStackConfig();
 const stack = `postgrest-gpt-${pulumi.getStack()}`;
+const projectDir = fileURLToPath(new URL("..", import.meta.url));
 
 const key = new SigningKey("jwt-key", { algorithm: config.jwtAlgorithm });
 
@@ -41,7 +45,7 @@ const roles = new ApiRoles("roles", {
 const migrations = new SqlMigrations(
   "sql",
   {
-    projectDir: fileURLToPath(new URL("..", import.meta.url)),
+    projectDir,
     sqlDir: "sql",
     host: db.host,
     port: db.hostPort,
@@ -61,7 +65,6 @@ const api = new PostgrestService(
   {
     image: config.postgrestImage,
     network: network.name,
-    hostPort: config.apiPort,
     database: { host: db.internalHost, port: db.internalPort, name: db.database },
     login: { user: roles.authenticator, password: roles.authenticatorPassword },
     anonRole: roles.anon,
@@ -74,9 +77,43 @@ const api = new PostgrestService(
   { dependsOn: [migrations] },
 );
 
+const companion = new CompanionService(
+  "companion",
+  {
+    projectDir,
+    imageName: `${stack}-companion`,
+    network: network.name,
+    database: { host: db.internalHost, port: db.internalPort, name: db.database },
+    login: { user: roles.authenticator, password: roles.authenticatorPassword },
+    schemas: roles.schemas,
+    anonRole: roles.anon,
+    authenticatedRole: roles.authenticated,
+    apiUrl: config.apiUrl,
+    jwtSecret: key.jwtSecret,
+    jwtAudience: config.jwtAudience,
+    maxRows: config.dbMaxRows,
+    openapi: config.openapi,
+    planConnection: { host: db.host, port: db.hostPort, user: db.superuser, password: db.superuserPassword },
+    planTriggers: migrations.digests,
+  },
+  { dependsOn: [migrations] },
+);
+
+const proxy = new CaddyProxy("proxy", {
+  image: config.caddyImage,
+  network: network.name,
+  domain: config.domain,
+  acmeEmail: config.acmeEmail,
+  hostPort: config.apiPort,
+  postgrest: api.upstream,
+  companion: companion.upstream,
+  volumeName: `${stack}-caddy-data`,
+});
+
+if (config.originWarning) pulumi.log.warn(config.originWarning);
+
 export const apiUrl = config.apiUrl;
-// PostgREST v16 serves its (Swagger 2.0) description at the root.
-export const openApiUrl = `${config.apiUrl}/`;
+export const openApiUrl = config.openApiUrl;
 export const jwtAlgorithm = config.jwtAlgorithm;
 export const anonRole = roles.anon;
 export const authenticatedRole = roles.authenticated;
@@ -85,11 +122,15 @@ export const sampleBearerToken = key.mintToken(
   config.tokenTtlSeconds,
 );
 export const jwks = key.jwks;
-// A plain object with only the API key secret, so the rest stays readable in `pulumi stack output`.
+// A plain object with only the API-key fields secret, so the rest stays readable in `pulumi stack output`.
 export const gptAction = gptActionFields({
-  openApiUrl,
+  openApiUrl: config.openApiUrl,
+  authenticatedOpenApiUrl: pulumi.secret(pulumi.interpolate`${config.openApiUrl}?view=${companion.viewKey}`),
   bearerToken: sampleBearerToken,
   anonRole: config.anonRole,
   authenticatedRole: config.authenticatedRole,
+  ...(config.originWarning ? { originWarning: config.originWarning } : {}),
 });
-export const postgrestContainer = api.container.name;
+// What each GPT authentication mode sees of the API, and what did not fit GPT Builder's 30 operations.
+export const openApiPlan = companion.plan;
+export const containers = { postgrest: api.container.name, companion: companion.container.name, proxy: proxy.container.name };

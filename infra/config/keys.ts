@@ -3,8 +3,8 @@
 import { JWT_ALGORITHMS } from "../keys/algorithms.js";
 
 export interface ConfigKey {
-  readonly type: "string" | "integer";
-  readonly default: string | number;
+  readonly type: "string" | "integer" | "boolean";
+  readonly default: string | number | boolean;
   readonly description: string;
 }
 
@@ -39,6 +39,11 @@ export const CONFIG_KEYS = {
     default: "postgrest/postgrest:v16.4",
     description: "PostgREST image: a pinned v16.x tag or a digest (this kit reproduces v16 behaviour).",
   },
+  caddyImage: {
+    type: "string",
+    default: "caddy:2.10-alpine",
+    description: "Caddy image of the public origin (HTTPS, /api, /openapi.json), pinned by tag or digest.",
+  },
   dbName: {
     type: "string",
     default: "app",
@@ -52,7 +57,7 @@ export const CONFIG_KEYS = {
   apiPort: {
     type: "integer",
     default: 3000,
-    description: "Host port for PostgREST, published on 127.0.0.1.",
+    description: "Without a domain: the host port of the plain-HTTP origin (Caddy), on 127.0.0.1. Point a tunnel at it.",
   },
   dbSchemas: {
     type: "string",
@@ -84,10 +89,35 @@ export const CONFIG_KEYS = {
     default: 20,
     description: "PGRST_DB_MAX_ROWS: the most rows one response returns. Rows times your widest row must stay under GPT's 100,000-character limit (the example's notes: about 3,000 each).",
   },
+  domain: {
+    type: "string",
+    default: "",
+    description: "Public hostname of the API, e.g. gpt.example.com, its DNS pointing at this machine: Caddy serves HTTPS on 443 with a Let's Encrypt certificate. Empty = plain HTTP on 127.0.0.1:<apiPort>, for a tunnel.",
+  },
+  acmeEmail: {
+    type: "string",
+    default: "",
+    description: "With domain: the contact address Let's Encrypt writes to about the certificate (optional).",
+  },
   publicUrl: {
     type: "string",
     default: "",
-    description: "The URL the API is reached at from outside (a tunnel or your domain); empty = http://localhost:<apiPort>.",
+    description: "Without a domain: the https URL of your tunnel to apiPort (e.g. https://abc.trycloudflare.com), used in the schema and outputs. Empty = http://localhost:<apiPort>.",
+  },
+  openapiInclude: {
+    type: "string",
+    default: "",
+    description: "Comma-separated tables, views and functions the GPT sees (name or schema.name), in priority order; empty = everything the role may use, up to GPT Builder's 30 operations.",
+  },
+  openapiExclude: {
+    type: "string",
+    default: "",
+    description: "Comma-separated tables, views and functions to hide from the GPT (name or schema.name).",
+  },
+  openapiReadOnly: {
+    type: "boolean",
+    default: false,
+    description: "true = the GPT's schema has no operation that changes data (the database privileges still decide what is allowed).",
   },
 } as const satisfies Record<string, ConfigKey>;
 

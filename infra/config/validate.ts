@@ -3,6 +3,7 @@
 import { CONFIG_KEYS, type ConfigKeyName } from "./keys.js";
 import { parseTimeoutMs, parseTtlSeconds } from "./durations.js";
 import { JWT_ALGORITHMS, isJwtAlgorithm, type JwtAlgorithm } from "../keys/algorithms.js";
+import { acmeEmailProblem, domainProblem } from "../proxy/public-origin.js";
 
 export interface StackConfig {
   readonly jwtAlgorithm: JwtAlgorithm;
@@ -11,6 +12,7 @@ export interface StackConfig {
   readonly tokenSubject: string;
   readonly postgresImage: string;
   readonly postgrestImage: string;
+  readonly caddyImage: string;
   readonly dbName: string;
   readonly dbPort: number;
   readonly apiPort: number;
@@ -20,8 +22,19 @@ export interface StackConfig {
   readonly authenticatorRole: string;
   readonly statementTimeoutMs: number;
   readonly dbMaxRows: number;
-  /** The API's URL as seen from outside, without a trailing slash. */
+  /** With a domain: Caddy's automatic HTTPS for it. */
+  readonly domain?: string;
+  readonly acmeEmail?: string;
+  /** The one origin GPT Builder talks to: https://<domain>, the tunnel's publicUrl, or http://localhost:<apiPort>. */
+  readonly origin: string;
+  /** PostgREST behind the origin, as GPT Builder calls it (the schema's servers URL). */
   readonly apiUrl: string;
+  /** The companion's document behind the origin. */
+  readonly openApiUrl: string;
+  /** Why GPT Builder would refuse the origin (http, a port, localhost), or undefined when it is fine. */
+  readonly originWarning?: string;
+  /** What the GPT's schema offers (lib/openapi/select-operations.ts). */
+  readonly openapi: { readonly include: readonly string[]; readonly exclude: readonly string[]; readonly readOnly: boolean };
 }
 
 export class ConfigError extends Error {
@@ -127,7 +140,33 @@ export function parseStackConfig(raw: Raw): StackConfig {
     bad("statementTimeout", timeout, "must be a duration from 1ms to 60min: a whole number followed by ms, s or min (e.g. 5s)");
   }
 
-  const apiUrl = publicUrl(get("publicUrl"), apiPort, (value, allowed) => bad("publicUrl", value, allowed));
+  const domain = get("domain").trim();
+  if (domain !== "") {
+    const problem = domainProblem(domain);
+    if (problem) bad("domain", domain, problem);
+  }
+  const acmeEmail = get("acmeEmail").trim();
+  if (acmeEmail !== "") {
+    const problem = acmeEmailProblem(acmeEmail);
+    if (problem) bad("acmeEmail", acmeEmail, problem);
+    else if (domain === "") bad("acmeEmail", acmeEmail, "is only used with domain (Let's Encrypt); set domain too, or unset acmeEmail");
+  }
+  const tunnel = get("publicUrl");
+  if (domain !== "" && tunnel !== "") bad("publicUrl", tunnel, "cannot be combined with domain: with a domain the origin is https://<domain>; unset one of them");
+  const origin = domain !== "" ? `https://${domain}` : publicOrigin(tunnel, apiPort, (value, allowed) => bad("publicUrl", value, allowed));
+
+  const names = (key: ConfigKeyName) => {
+    const value = get(key);
+    const list = value.split(",").map((n) => n.trim()).filter(Boolean);
+    for (const name of list) {
+      if (!/^([A-Za-z_][\w$]*\.)?[A-Za-z_][\w$]*$/.test(name) || name.length > 127) {
+        bad(key, value, `each entry (here ${JSON.stringify(name)}) must be a table, view or function name, optionally schema-qualified (api.notes)`);
+      }
+    }
+    return list;
+  };
+  const readOnlyValue = get("openapiReadOnly");
+  if (readOnlyValue !== "true" && readOnlyValue !== "false") bad("openapiReadOnly", readOnlyValue, "must be true or false");
 
   const config: StackConfig = {
     jwtAlgorithm: jwtAlgorithm as JwtAlgorithm,
@@ -136,6 +175,7 @@ export function parseStackConfig(raw: Raw): StackConfig {
     tokenSubject,
     postgresImage: image("postgresImage", false),
     postgrestImage: image("postgrestImage", true),
+    caddyImage: image("caddyImage", false),
     dbName: identifier("dbName", get("dbName"), "a database name"),
     dbPort,
     apiPort,
@@ -145,23 +185,44 @@ export function parseStackConfig(raw: Raw): StackConfig {
     authenticatorRole,
     statementTimeoutMs: statementTimeoutMs ?? 0,
     dbMaxRows: integer("dbMaxRows", 1, 10_000),
-    apiUrl,
+    ...(domain !== "" ? { domain } : {}),
+    ...(domain !== "" && acmeEmail !== "" ? { acmeEmail } : {}),
+    origin,
+    apiUrl: `${origin}/api`,
+    openApiUrl: `${origin}/openapi.json`,
+    ...(originWarning(origin) ? { originWarning: originWarning(origin) } : {}),
+    openapi: { include: names("openapiInclude"), exclude: names("openapiExclude"), readOnly: readOnlyValue === "true" },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 
-function publicUrl(value: string, apiPort: number, bad: (value: string, allowed: string) => void): string {
+function publicOrigin(value: string, apiPort: number, bad: (value: string, allowed: string) => void): string {
   if (value === "") return `http://localhost:${apiPort}`;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    bad(value, "must be an absolute http:// or https:// URL, e.g. https://api.example.com");
+    bad(value, "must be an absolute http:// or https:// URL, e.g. https://abc.trycloudflare.com");
     return value;
   }
   if ((url.protocol !== "https:" && url.protocol !== "http:") || url.search || url.hash || url.username || url.password) {
     bad(value, "must be an http:// or https:// URL without credentials, query or fragment");
+  } else if (url.pathname !== "/") {
+    bad(value, "must be an origin without a path (the stack serves /api and /openapi.json under it)");
   }
-  return url.href.replace(/\/+$/, "");
+  return url.origin;
+}
+
+/** GPT Builder's importer wants https on the default port, and a name a public certificate can cover. */
+export function originWarning(origin: string): string | undefined {
+  if (!URL.canParse(origin)) return undefined; // already reported as a bad value
+  const url = new URL(origin);
+  const reasons = [
+    url.protocol !== "https:" ? "it is not https" : "",
+    url.port ? `it has a port (${url.port})` : "",
+    /^(localhost|127\.|\[::1\])/.test(url.hostname) ? "it is this machine (localhost)" : "",
+  ].filter(Boolean);
+  if (!reasons.length) return undefined;
+  return `GPT Builder cannot use ${origin}: ${reasons.join(", ")}. Set domain for HTTPS on this machine, or run a tunnel to port ${url.port || 80} and set publicUrl to its https URL (README: "A public HTTPS origin").`;
 }

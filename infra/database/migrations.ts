@@ -28,13 +28,15 @@ const RUNNER = "node --import tsx lib/migrate/cli.ts";
 
 export class SqlMigrations extends pulumi.ComponentResource {
   readonly applied: command.local.Command;
+  /** "name:sha256 ..." of the applied files: changes whenever the database's API may have. */
+  readonly digests: pulumi.Output<string>;
 
   constructor(name: string, args: SqlMigrationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("postgrest-gpt:database:SqlMigrations", name, {}, opts);
     // "name:sha256 ..." in the order the runner applies the files.
-    const digests = pulumi
+    const digests = (this.digests = pulumi
       .output(listSqlFiles(join(args.projectDir, args.sqlDir)))
-      .apply((files) => files.map((f) => `${f.name}:${f.sha256}`).join(" "));
+      .apply((files) => files.map((f) => `${f.name}:${f.sha256}`).join(" ")));
     this.applied = new command.local.Command(
       `${name}-apply`,
       {

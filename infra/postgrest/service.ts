@@ -1,5 +1,6 @@
 // The PostgREST container: configured entirely by environment (see env.ts), started only after the database API
-// exists, and reported ready by its own admin endpoint, since the image has no shell or curl.
+// exists, and reported ready by its own admin endpoint, since the image has no shell or curl. It publishes no port:
+// the proxy reaches it on the stack's network.
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { SERVER_PORT, databaseUri, dockerEnvs, postgrestEnv } from "./env.js";
@@ -7,7 +8,6 @@ import { SERVER_PORT, databaseUri, dockerEnvs, postgrestEnv } from "./env.js";
 export interface PostgrestServiceArgs {
   readonly image: pulumi.Input<string>;
   readonly network: pulumi.Input<string>;
-  readonly hostPort: pulumi.Input<number>;
   /** Where PostgreSQL is on the stack's network. */
   readonly database: { readonly host: string; readonly port: number; readonly name: pulumi.Input<string> };
   /** The authenticator role PostgREST logs in as. */
@@ -18,11 +18,14 @@ export interface PostgrestServiceArgs {
   readonly jwtSecret: pulumi.Input<string>;
   readonly jwtAudience?: string;
   readonly maxRows: number;
+  /** Where PostgREST is reached from outside, behind the proxy: https://<domain>/api. */
   readonly publicUrl: string;
 }
 
 export class PostgrestService extends pulumi.ComponentResource {
   readonly container: docker.Container;
+  /** host:port on the stack's network. */
+  readonly upstream: pulumi.Output<string>;
 
   constructor(name: string, args: PostgrestServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("postgrest-gpt:postgrest:PostgrestService", name, {}, opts);
@@ -47,7 +50,6 @@ export class PostgrestService extends pulumi.ComponentResource {
         // The db password and, for HMAC, the signing key are in there.
         envs: pulumi.secret(env.apply(dockerEnvs)),
         networksAdvanced: [{ name: args.network }],
-        ports: [{ internal: SERVER_PORT, external: args.hostPort, ip: "127.0.0.1" }],
         healthcheck: {
           tests: ["CMD", "postgrest", "--ready"],
           interval: "2s",
@@ -63,6 +65,7 @@ export class PostgrestService extends pulumi.ComponentResource {
       // PostgREST should load a schema cache that already has the API in it.
       { parent: this, deleteBeforeReplace: true, dependsOn: opts?.dependsOn },
     );
+    this.upstream = pulumi.interpolate`${this.container.name}:${SERVER_PORT}`;
     this.registerOutputs({});
   }
 }

@@ -2,6 +2,8 @@
 // the companion, a JSON 404 for anything else. Every value is checked before it is interpolated, because a brace, a
 // quote or a newline in a config language would change the config rather than fill in a value.
 
+import { acmeEmailProblem, domainProblem, isPort, upstreamProblem } from "./public-origin.js";
+
 export const API_PREFIX = "/api";
 export const OPENAPI_PATH = "/openapi.json";
 export const OAUTH_PREFIX = "/oauth";
@@ -18,57 +20,17 @@ export interface CaddyfileArgs {
   readonly companion: string;
 }
 
-const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
-// Docker DNS also resolves container names with underscores.
-const UPSTREAM_LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/i;
-const EMAIL_LOCAL = /^[a-z0-9._%+-]{1,64}$/i;
-// Caddy gives these names a certificate from its own CA, which GPT Builder would not trust.
-const NOT_PUBLIC = /(^|\.)(localhost|local|internal|home\.arpa)$/i;
 const NOT_FOUND_BODY = JSON.stringify({ message: `Not found: use ${API_PREFIX} or ${OPENAPI_PATH}` });
-
-const HOSTNAME_RULE = "letters, digits and hyphens in dot-separated labels of 1 to 63 characters, not starting or ending with a hyphen";
-
-function isHostname(value: string, label: RegExp): boolean {
-  return value.length <= 253 && value.split(".").every((l) => label.test(l));
-}
-
-function isPort(value: number): boolean {
-  return Number.isInteger(value) && value >= 1 && value <= 65535;
-}
 
 function problemsOf(args: CaddyfileArgs): string[] {
   const problems: string[] = [];
-  const bad = (name: string, value: string | number, allowed: string) =>
-    problems.push(`${name} = ${typeof value === "string" ? JSON.stringify(value) : String(value)}: ${allowed}`);
-
-  if (args.domain !== undefined) {
-    const d = args.domain;
-    const hint = "omit domain for local plain-HTTP mode";
-    if (!isHostname(d, LABEL)) {
-      bad("domain", d, `must be a DNS hostname such as gpt.example.com: ${HOSTNAME_RULE}; no scheme, port or path`);
-    } else if (/^\d+$/.test(d.slice(d.lastIndexOf(".") + 1))) {
-      bad("domain", d, `must be a DNS hostname, not an IP address (Let's Encrypt certifies names); ${hint}`);
-    } else if (NOT_PUBLIC.test(d)) {
-      bad("domain", d, `must be a public hostname, not localhost, .local, .internal or .home.arpa; ${hint}`);
-    } else if (!d.includes(".")) {
-      bad("domain", d, "must be a fully qualified hostname with at least one dot, such as gpt.example.com");
-    }
-  }
-  if (args.acmeEmail !== undefined) {
-    const at = args.acmeEmail.lastIndexOf("@");
-    const [local, host] = [args.acmeEmail.slice(0, at), args.acmeEmail.slice(at + 1)];
-    if (at < 0 || !EMAIL_LOCAL.test(local) || !host.includes(".") || !isHostname(host, LABEL)) {
-      bad("acmeEmail", args.acmeEmail, "must be a plain address local@domain: letters, digits and . _ % + - before the @, a DNS hostname after it");
-    }
-  }
-  if (!isPort(args.httpPort)) bad("httpPort", args.httpPort, "must be a whole number from 1 to 65535");
-  for (const name of ["postgrest", "companion"] as const) {
-    const value = args[name];
-    const match = /^([^:]+):(\d{1,5})$/.exec(value);
-    if (!match || !isHostname(match[1], UPSTREAM_LABEL) || !isPort(Number(match[2]))) {
-      bad(name, value, `must be host:port, the host in ${HOSTNAME_RULE} (underscores allowed), the port from 1 to 65535`);
-    }
-  }
+  const check = (name: string, value: string | number | undefined, problem: string | undefined) => {
+    if (problem) problems.push(`${name} = ${typeof value === "string" ? JSON.stringify(value) : String(value)}: ${problem}`);
+  };
+  if (args.domain !== undefined) check("domain", args.domain, domainProblem(args.domain));
+  if (args.acmeEmail !== undefined) check("acmeEmail", args.acmeEmail, acmeEmailProblem(args.acmeEmail));
+  check("httpPort", args.httpPort, isPort(args.httpPort) ? undefined : "must be a whole number from 1 to 65535");
+  for (const name of ["postgrest", "companion"] as const) check(name, args[name], upstreamProblem(args[name]));
   return problems;
 }
 

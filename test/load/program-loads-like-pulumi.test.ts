@@ -22,7 +22,7 @@ describe("loading the program the way `pulumi up` does", () => {
     const result = load();
     expect(result.error).toBeUndefined();
     expect(result.outputs!.sort()).toEqual(
-      ["anonRole", "apiUrl", "authenticatedRole", "gptAction", "jwks", "jwtAlgorithm", "openApiUrl", "postgrestContainer", "sampleBearerToken"].sort(),
+      ["anonRole", "apiUrl", "authenticatedRole", "containers", "gptAction", "jwks", "jwtAlgorithm", "openApiPlan", "openApiUrl", "sampleBearerToken"].sort(),
     );
     for (const type of [
       "docker:index/network:Network",

@@ -73,9 +73,11 @@ describe.each(JWT_ALGORITHMS)("the stack with jwtAlgorithm %s", (algorithm) => {
 
   test("secrets stay secret: token, GPT fields, PostgREST env, migration env; the public JWKS does not", () => {
     expect(run.secretOutputs.has("sampleBearerToken")).toBe(true);
-    // Only the API key inside the GPT Builder fields is secret; the schema URL and the rest stay readable.
-    expect([...run.secretOutputs].filter((p) => p.startsWith("gptAction"))).toEqual(["gptAction.authentication.apiKey.API Key"]);
+    // Only the API-key mode's key and its schema URL (which carries the view key) are secret; the rest stays readable.
+    expect([...run.secretOutputs].filter((p) => p.startsWith("gptAction")).sort()).toEqual(["gptAction.apiKey.API Key", "gptAction.apiKey.Import from URL"]);
     expect(run.one(T.container, "postgrest").secretInputs).toContain("envs");
+    expect(run.one(T.container, "companion").secretInputs).toContain("envs");
+    expect(run.one(T.command, "companion-plan").secretInputs).toContain("environment");
     expect(run.one(T.command, "sql-apply").secretInputs).toContain("environment");
     expect(run.one(T.provider, "db-provider").secretInputs).toContain("password");
     expect(run.one(T.container, "db-server").secretInputs).toContain("envs");
@@ -172,30 +174,104 @@ describe("the stack's wiring (default config)", () => {
     expect(run.dependsOn.get("postgrest-server")).toEqual(["sql"]);
   });
 
-  test("PostgREST is published on 127.0.0.1 and reports ready through its own admin endpoint", () => {
+  test("PostgREST publishes no port: only the proxy reaches it; it reports ready through its own admin endpoint", () => {
     const api = run.one(T.container, "postgrest");
-    expect(api.inputs.ports).toEqual([{ internal: 3000, external: 3000, ip: "127.0.0.1" }]);
+    expect(api.inputs.ports).toBeUndefined();
     expect(api.inputs.healthcheck.tests).toEqual(["CMD", "postgrest", "--ready"]);
     expect(envOf(api)).toMatchObject({ PGRST_ADMIN_SERVER_HOST: "127.0.0.1", PGRST_ADMIN_SERVER_PORT: "3001" });
     expect(api.inputs.image).toBe(run.one("docker:index/remoteImage:RemoteImage", "postgrest-image").state.imageId);
     expect(run.one("docker:index/remoteImage:RemoteImage", "postgrest-image").inputs.name).toBe("postgrest/postgrest:v16.4");
   });
 
-  test("outputs give GPT Builder the schema URL and both authentication settings", () => {
+  test("the companion is built from this repository and runs the bundle's image after sql/", () => {
+    const image = run.one("docker:index/image:Image", "companion-image");
+    expect(image.inputs).toMatchObject({ imageName: "postgrest-gpt-dev-companion", skipPush: true });
+    expect(image.inputs.build.dockerfile).toMatch(/\/companion\/Dockerfile$/);
+    const server = run.one(T.container, "companion-server");
+    expect(server.inputs.image).toBe(image.state.repoDigest);
+    expect(server.inputs.ports).toBeUndefined();
+    expect(run.dependsOn.get("companion-server")).toEqual(["sql"]);
+    expect(run.dependsOn.get("companion-plan")).toEqual(["sql"]);
+  });
+
+  test("the companion judges tokens with PostgREST's own secret and roles, and reads the catalog as the authenticator", () => {
+    const pgrst = envOf(run.one(T.container, "postgrest"));
+    const env = envOf(run.one(T.container, "companion-server"));
+    expect(env.PGPT_JWT_SECRET).toBe(pgrst.PGRST_JWT_SECRET);
+    expect(env.PGPT_ANON_ROLE).toBe(pgrst.PGRST_DB_ANON_ROLE);
+    expect(env.PGPT_DB_SCHEMAS).toBe(pgrst.PGRST_DB_SCHEMAS);
+    const uri = new URL(pgrst.PGRST_DB_URI!);
+    expect([env.PGUSER, env.PGPASSWORD, `${env.PGHOST}:${env.PGPORT}`, env.PGDATABASE]).toEqual([
+      decodeURIComponent(uri.username), decodeURIComponent(uri.password), uri.host, uri.pathname.slice(1),
+    ]);
+    expect(env.PGPT_API_URL).toBe(run.outputs.apiUrl);
+    expect(env.PGPT_OPENAPI_VIEW_KEY).toHaveLength(32);
+  });
+
+  test("the plan step prints, after sql/, what each mode sees, reading the database as the migrations do", () => {
+    const plan = run.one(T.command, "companion-plan");
+    expect(plan.inputs.create).toBe("node --import tsx lib/openapi/plan-cli.ts");
+    const sqlEnv = run.one(T.command, "sql-apply").inputs.environment;
+    expect(plan.inputs.environment).toMatchObject({ PGHOST: sqlEnv.PGHOST, PGPORT: sqlEnv.PGPORT, PGUSER: sqlEnv.PGUSER, PGPASSWORD: sqlEnv.PGPASSWORD });
+    expect(plan.inputs.triggers[0]).toBe(run.one(T.command, "sql-apply").inputs.triggers[0]);
+  });
+
+  test("without a domain, Caddy serves plain HTTP on 127.0.0.1:apiPort, routing /api to PostgREST and /openapi.json to the companion", () => {
+    const proxy = run.one(T.container, "proxy-server");
+    expect(proxy.inputs.ports).toEqual([{ internal: 8080, external: 3000, ip: "127.0.0.1" }]);
+    const caddyfile = proxy.inputs.uploads[0].content as string;
+    expect(proxy.inputs.uploads[0].file).toBe("/etc/caddy/Caddyfile");
+    expect(caddyfile).toContain("http://:8080 {");
+    expect(caddyfile).toMatch(/handle_path \/api\/\* \{\n\t\treverse_proxy postgrest-server-mock:3000/);
+    expect(caddyfile).toMatch(/handle \/openapi\.json \{\n\t\treverse_proxy companion-server-mock:8080/);
+    expect(proxy.inputs.volumes).toEqual([{ volumeName: "postgrest-gpt-dev-caddy-data", containerPath: "/data" }]);
+    expect(run.one("docker:index/remoteImage:RemoteImage", "proxy-image").inputs.name).toBe("caddy:2.10-alpine");
+  });
+
+  test("outputs point GPT Builder at the origin's /openapi.json, and warn that localhost will not do", () => {
     expect(run.outputs).toMatchObject({
-      apiUrl: "http://localhost:3000",
-      openApiUrl: "http://localhost:3000/",
+      apiUrl: "http://localhost:3000/api",
+      openApiUrl: "http://localhost:3000/openapi.json",
       jwtAlgorithm: "HS256",
       anonRole: "anon",
       authenticatedRole: "authenticated",
     });
+    const viewKey = envOf(run.one(T.container, "companion-server")).PGPT_OPENAPI_VIEW_KEY;
     expect(run.outputs.gptAction).toMatchObject({
-      schema: { importFromUrl: "http://localhost:3000/" },
-      authentication: {
-        none: { "Authentication Type": "None" },
-        apiKey: { "Authentication Type": "API Key", "Auth Type": "Bearer", "API Key": run.outputs.sampleBearerToken },
+      warning: expect.stringContaining("GPT Builder cannot use http://localhost:3000"),
+      none: { "Import from URL": "http://localhost:3000/openapi.json", "Authentication Type": "None" },
+      apiKey: {
+        "Import from URL": `http://localhost:3000/openapi.json?view=${viewKey}`,
+        "Authentication Type": "API Key",
+        "Auth Type": "Bearer",
+        "API Key": run.outputs.sampleBearerToken,
       },
     });
+  });
+});
+
+describe("with a domain", () => {
+  let run: ProgramRun;
+  beforeAll(async () => {
+    run = await runProgram({ domain: "gpt.example.com", acmeEmail: "ops@example.com" });
+  });
+
+  test("outputs point GPT Builder at https://<domain>/openapi.json, and PostgREST's proxy URI matches", () => {
+    expect(run.outputs.openApiUrl).toBe("https://gpt.example.com/openapi.json");
+    expect(run.outputs.apiUrl).toBe("https://gpt.example.com/api");
+    expect(envOf(run.one(T.container, "postgrest")).PGRST_OPENAPI_SERVER_PROXY_URI).toBe("https://gpt.example.com/api");
+    expect(envOf(run.one(T.container, "companion-server")).PGPT_API_URL).toBe("https://gpt.example.com/api");
+    expect(run.outputs.gptAction).not.toHaveProperty("warning");
+    expect((run.outputs.gptAction as { none: Record<string, string> }).none["Import from URL"]).toBe("https://gpt.example.com/openapi.json");
+  });
+
+  test("Caddy takes 80 and 443 for automatic HTTPS, with the ACME email, and keeps certificates on a retained volume", () => {
+    const proxy = run.one(T.container, "proxy-server");
+    expect(proxy.inputs.ports).toEqual([{ internal: 80, external: 80 }, { internal: 443, external: 443 }]);
+    const caddyfile = proxy.inputs.uploads[0].content as string;
+    expect(caddyfile).toContain("gpt.example.com {");
+    expect(caddyfile).toContain("\temail ops@example.com");
+    expect(caddyfile).not.toContain("auto_https off");
   });
 });
 

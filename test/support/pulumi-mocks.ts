@@ -67,6 +67,9 @@ function synthesize(type: string, name: string, inputs: Record<string, any>): Re
       return pemKeyPair(inputs as TlsKeyInputs);
     case "docker:index/remoteImage:RemoteImage":
       return { imageId: `sha256:${"0".repeat(64)}`, repoDigest: `${inputs.name}@sha256:${"1".repeat(64)}` };
+    case "docker:index/image:Image":
+      // A local build's image ID (the provider's repoDigest for an image that is not pushed).
+      return { repoDigest: `sha256:${"2".repeat(64)}`, baseImageName: inputs.imageName };
     case "docker:index/container:Container":
     case "docker:index/network:Network":
     case "docker:index/volume:Volume":

@@ -26,6 +26,7 @@ describe("stack configuration", () => {
       tokenSubject: "gpt-action",
       postgresImage: "postgres:17",
       postgrestImage: "postgrest/postgrest:v16.4",
+      caddyImage: "caddy:2.10-alpine",
       dbName: "app",
       dbPort: 55432,
       apiPort: 3000,
@@ -35,7 +36,11 @@ describe("stack configuration", () => {
       authenticatorRole: "authenticator",
       statementTimeoutMs: 5000,
       dbMaxRows: 20,
-      apiUrl: "http://localhost:3000",
+      origin: "http://localhost:3000",
+      apiUrl: "http://localhost:3000/api",
+      openApiUrl: "http://localhost:3000/openapi.json",
+      originWarning: expect.stringContaining("GPT Builder cannot use http://localhost:3000: it is not https, it has a port (3000), it is this machine"),
+      openapi: { include: [], exclude: [], readOnly: false },
     });
   });
 
@@ -75,6 +80,15 @@ describe("stack configuration", () => {
     ["publicUrl", "not a url", "must be an absolute http:// or https:// URL"],
     ["publicUrl", "ftp://example.com", "http:// or https:// URL without credentials"],
     ["publicUrl", "https://user:pw@example.com", "without credentials"],
+    ["publicUrl", "https://abc.trycloudflare.com/base", "without a path"],
+    ["domain", "https://gpt.example.com", "must be a DNS hostname"],
+    ["domain", "gpt.example.com:8443", "must be a DNS hostname"],
+    ["domain", "203.0.113.7", "not an IP address"],
+    ["domain", "localhost", "must be a public hostname"],
+    ["acmeEmail", "ops@example.com", "only used with domain"],
+    ["openapiInclude", "notes,drop table", "must be a table, view or function name"],
+    ["openapiExclude", "a.b.c", "must be a table, view or function name"],
+    ["openapiReadOnly", "yes", "must be true or false"],
     ["statementTimeout", "5 seconds", "must be a duration from 1ms to 60min"],
     ["statementTimeout", "2h", "must be a duration from 1ms to 60min"],
     ["dbMaxRows", "0", "whole number from 1 to 10000"],
@@ -110,9 +124,37 @@ describe("stack configuration", () => {
     expect(problemsOf({ apiPort: "55432" })[0]).toContain("must differ from dbPort");
   });
 
-  test("publicUrl becomes the API URL without a trailing slash; unset means localhost on apiPort", () => {
-    expect(parseWith({ publicUrl: "https://data.example.com/" }).apiUrl).toBe("https://data.example.com");
-    expect(parseWith({ apiPort: "8080" }).apiUrl).toBe("http://localhost:8080");
+  test("a domain is the https origin: PostgREST under /api, the document at /openapi.json", () => {
+    const config = parseWith({ domain: "gpt.example.com", acmeEmail: "ops@example.com" });
+    expect(config).toMatchObject({
+      domain: "gpt.example.com",
+      acmeEmail: "ops@example.com",
+      origin: "https://gpt.example.com",
+      apiUrl: "https://gpt.example.com/api",
+      openApiUrl: "https://gpt.example.com/openapi.json",
+    });
+    expect(config.originWarning).toBeUndefined();
+  });
+
+  test("without a domain, a tunnel's publicUrl is the origin; unset means localhost on apiPort, with a warning", () => {
+    const tunnel = parseWith({ publicUrl: "https://abc.trycloudflare.com/" });
+    expect(tunnel.origin).toBe("https://abc.trycloudflare.com");
+    expect(tunnel.openApiUrl).toBe("https://abc.trycloudflare.com/openapi.json");
+    expect(tunnel.originWarning).toBeUndefined();
+    expect(parseWith({ apiPort: "8080" }).apiUrl).toBe("http://localhost:8080/api");
+    expect(parseWith({ publicUrl: "http://abc.example.com" }).originWarning).toContain("it is not https");
+  });
+
+  test("domain and publicUrl together are refused: the origin would be ambiguous", () => {
+    expect(problemsOf({ domain: "gpt.example.com", publicUrl: "https://abc.trycloudflare.com" })[0]).toContain("cannot be combined with domain");
+  });
+
+  test("the schema choice: comma lists of names, and read-only mode", () => {
+    expect(parseWith({ openapiInclude: "notes, api.search_notes", openapiExclude: "secrets", openapiReadOnly: "true" }).openapi).toEqual({
+      include: ["notes", "api.search_notes"],
+      exclude: ["secrets"],
+      readOnly: true,
+    });
   });
 
   test("several exposed schemas keep their order; the first is PostgREST's default", () => {

@@ -76,10 +76,21 @@ describe("superuser password sync", () => {
 });
 
 describe("GPT Builder fields", () => {
-  test("name the Builder's own fields, with Bearer as the API key's auth type", () => {
-    const fields = gptAction({ openApiUrl: "https://x/openapi.json", bearerToken: "t0k", anonRole: "anon", authenticatedRole: "authenticated" });
-    expect(fields.schema.importFromUrl).toBe("https://x/openapi.json");
-    expect(fields.authentication.none["Authentication Type"]).toBe("None");
-    expect(fields.authentication.apiKey).toMatchObject({ "Authentication Type": "API Key", "API Key": "t0k", "Auth Type": "Bearer" });
+  test("name the Builder's own fields per mode, with Bearer as the API key's auth type", () => {
+    const fields = gptAction({
+      openApiUrl: "https://x/openapi.json",
+      authenticatedOpenApiUrl: "https://x/openapi.json?view=k",
+      bearerToken: "t0k",
+      anonRole: "anon",
+      authenticatedRole: "authenticated",
+    });
+    expect(fields.none).toMatchObject({ "Import from URL": "https://x/openapi.json", "Authentication Type": "None" });
+    expect(fields.apiKey).toMatchObject({ "Import from URL": "https://x/openapi.json?view=k", "Authentication Type": "API Key", "API Key": "t0k", "Auth Type": "Bearer" });
+    expect(fields).not.toHaveProperty("warning");
+  });
+
+  test("carry the reason GPT Builder would refuse the origin, when it would", () => {
+    const fields = gptAction({ openApiUrl: "http://localhost:3000/openapi.json", authenticatedOpenApiUrl: "u", bearerToken: "t", anonRole: "a", authenticatedRole: "b", originWarning: "not https" });
+    expect(fields.warning).toBe("not https");
   });
 });
