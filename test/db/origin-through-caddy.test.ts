@@ -1,0 +1,102 @@
+// The public origin end to end on this machine: the real caddy binary running the rendered local-mode Caddyfile, in
+// front of the companion (in-process, on real PostgreSQL) and a stand-in for PostgREST that echoes what it received.
+// Proves the routes as GPT Builder will use them: /openapi.json reaches the companion, /api/<path> reaches PostgREST
+// without the prefix, anything else is a JSON 404. Needs the caddy binary; CI installs it (.ci/run), so under CI a
+// missing binary fails instead of skipping.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { readCompanionConfig } from "../../companion/config.js";
+import { createCompanion, type Companion } from "../../companion/server.js";
+import { renderCaddyfile } from "../../infra/proxy/caddyfile.js";
+import { applyMigrations, listSqlFiles } from "../../lib/migrate/index.js";
+import { createTestDatabase, type TestDatabase } from "../support/db-fixtures.js";
+
+const hasCaddy = spawnSync("caddy", ["version"]).status === 0;
+
+const listen = (server: Server) =>
+  new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
+
+describe.skipIf(!hasCaddy && !process.env.CI)("the origin through Caddy (needs the caddy binary: apt-get install caddy)", () => {
+  let db: TestDatabase;
+  let companion: Companion;
+  let postgrest: Server;
+  let caddy: ChildProcess | undefined;
+  let dir = "";
+  let origin = "";
+  let caddyLog = "";
+
+  beforeAll(async () => {
+    if (!hasCaddy) throw new Error("CI is set but caddy is not on PATH: install it (apt-get install caddy), as .ci/run does");
+    db = await createTestDatabase();
+    const migrator = await db.connect(db.migratorUrl);
+    await applyMigrations(migrator, { files: await listSqlFiles("sql"), variables: db.variables, schemas: ["api"] });
+    const { hostname, port } = new URL(db.authenticatorUrl);
+    const database = { host: hostname, port: Number(port), user: db.roles.authenticator, password: db.authenticatorPassword, database: db.name };
+    companion = createCompanion(
+      readCompanionConfig({
+        PGHOST: hostname, PGUSER: database.user, PGDATABASE: db.name,
+        PGPT_DB_SCHEMAS: "api", PGPT_ANON_ROLE: db.roles.anon, PGPT_AUTHENTICATED_ROLE: db.roles.authenticated,
+        PGPT_API_URL: "https://gpt.example.com/api", PGPT_JWT_SECRET: "caddy-test-secret-of-at-least-32-chars",
+      }),
+      { database, log: () => {} },
+    );
+    const companionPort = await listen(companion.server);
+    postgrest = createServer((req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json", Server: "postgrest/16.4" });
+      res.end(JSON.stringify({ path: req.url, authorization: req.headers.authorization ?? null }));
+    });
+    const postgrestPort = await listen(postgrest);
+    const probe = createServer();
+    const httpPort = await listen(probe); // a free port for Caddy
+    await new Promise((resolve) => probe.close(resolve));
+    dir = await mkdtemp(join(tmpdir(), "pgpt-origin-"));
+    const config = join(dir, "Caddyfile");
+    await writeFile(config, renderCaddyfile({ httpPort, postgrest: `127.0.0.1:${postgrestPort}`, companion: `127.0.0.1:${companionPort}` }));
+    caddy = spawn("caddy", ["run", "--adapter", "caddyfile", "--config", config], {
+      env: { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, "data"), XDG_CONFIG_HOME: join(dir, "config") },
+    });
+    caddy.stderr!.on("data", (chunk) => (caddyLog += chunk));
+    origin = `http://127.0.0.1:${httpPort}`;
+    for (const deadline = Date.now() + 15_000; ; await new Promise((r) => setTimeout(r, 100))) {
+      if ((await fetch(`${origin}/nope`).then((r) => r.status, () => 0)) === 404) break;
+      if (Date.now() > deadline) throw new Error(`caddy did not start:\n${caddyLog}`);
+    }
+  });
+
+  afterAll(async () => {
+    caddy?.kill("SIGTERM");
+    await companion?.close();
+    postgrest?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+    await db?.drop();
+  });
+
+  test("/openapi.json is the companion's document", async () => {
+    const res = await fetch(`${origin}/openapi.json`);
+    expect(res.status, caddyLog).toBe(200);
+    const doc = (await res.json()) as { openapi: string; servers: { url: string }[]; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.servers).toEqual([{ url: "https://gpt.example.com/api" }]);
+    expect(Object.keys(doc.paths)).toEqual(["/announcements"]);
+  });
+
+  test("/api/<path> reaches PostgREST without the prefix, query and Authorization intact, without a Server header", async () => {
+    const res = await fetch(`${origin}/api/notes?select=id&id=eq.1`, { headers: { Authorization: "Bearer abc" } });
+    expect(await res.json()).toEqual({ path: "/notes?select=id&id=eq.1", authorization: "Bearer abc" });
+    expect(res.headers.get("server")).toBeNull();
+    expect(await (await fetch(`${origin}/api`)).json()).toMatchObject({ path: "/" });
+  });
+
+  test("anything else is a JSON 404, and /apinotes is not mistaken for /api", async () => {
+    for (const path of ["/", "/notes", "/apinotes"]) {
+      const res = await fetch(`${origin}${path}`);
+      expect(res.status, path).toBe(404);
+      expect(await res.json()).toEqual({ message: "Not found: use /api or /openapi.json" });
+    }
+  });
+});
