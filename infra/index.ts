@@ -60,13 +60,17 @@ const migrations = new SqlMigrations(
   { dependsOn: roles.ready },
 );
 
+// PostgREST and the companion reach the database the same way: on the stack's network, as the authenticator.
+const internal = { host: db.internalHost, port: db.internalPort, name: db.database };
+const authenticator = { user: roles.authenticator, password: roles.authenticatorPassword };
+
 const api = new PostgrestService(
   "postgrest",
   {
     image: config.postgrestImage,
     network: network.name,
-    database: { host: db.internalHost, port: db.internalPort, name: db.database },
-    login: { user: roles.authenticator, password: roles.authenticatorPassword },
+    database: internal,
+    login: authenticator,
     anonRole: roles.anon,
     schemas: roles.schemas,
     jwtSecret: key.jwtSecret,
@@ -83,8 +87,8 @@ const companion = new CompanionService(
     projectDir,
     imageName: `${stack}-companion`,
     network: network.name,
-    database: { host: db.internalHost, port: db.internalPort, name: db.database },
-    login: { user: roles.authenticator, password: roles.authenticatorPassword },
+    database: internal,
+    login: authenticator,
     schemas: roles.schemas,
     anonRole: roles.anon,
     authenticatedRole: roles.authenticated,

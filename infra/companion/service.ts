@@ -7,6 +7,7 @@ import * as docker from "@pulumi/docker";
 import * as random from "@pulumi/random";
 import { dockerEnvs } from "../postgrest/env.js";
 import { COMPANION_PORT, companionEnv, type CompanionSettings } from "./env.js";
+import { healthyAndRestarted } from "../docker/long-running.js";
 
 export interface CompanionServiceArgs {
   /** Absolute path of the repository: the image's build context. */
@@ -80,16 +81,7 @@ export class CompanionService extends pulumi.ComponentResource {
         image: image.repoDigest,
         envs: pulumi.secret(env.apply(dockerEnvs)),
         networksAdvanced: [{ name: args.network }],
-        healthcheck: {
-          tests: ["CMD", "node", "-e", `fetch('http://127.0.0.1:${COMPANION_PORT}/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
-          interval: "2s",
-          timeout: "3s",
-          startPeriod: "2s",
-          retries: 30,
-        },
-        wait: true,
-        waitTimeout: 120,
-        restart: "unless-stopped",
+        ...healthyAndRestarted(["CMD", "node", "-e", `fetch('http://127.0.0.1:${COMPANION_PORT}/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`]),
       },
       { parent: this, deleteBeforeReplace: true, dependsOn: opts?.dependsOn },
     );

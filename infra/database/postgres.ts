@@ -6,6 +6,7 @@ import * as postgresql from "@pulumi/postgresql";
 import * as random from "@pulumi/random";
 import * as command from "@pulumi/command";
 import { syncPasswordCommand } from "./superuser-password.js";
+import { healthyAndRestarted } from "../docker/long-running.js";
 
 export interface PostgresDatabaseArgs {
   readonly image: pulumi.Input<string>;
@@ -49,16 +50,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         networksAdvanced: [{ name: args.network, aliases: [POSTGRES_ALIAS] }],
         ports: [{ internal: 5432, external: args.hostPort, ip: "127.0.0.1" }],
         // TCP, not the socket: during initdb the image listens on the socket only, so a socket check passes too early.
-        healthcheck: {
-          tests: ["CMD-SHELL", "pg_isready -h 127.0.0.1 -p 5432 -U postgres"],
-          interval: "2s",
-          timeout: "3s",
-          startPeriod: "5s",
-          retries: 30,
-        },
-        wait: true,
-        waitTimeout: 120,
-        restart: "unless-stopped",
+        ...healthyAndRestarted(["CMD-SHELL", "pg_isready -h 127.0.0.1 -p 5432 -U postgres"], "5s"),
       },
       // A fixed host port cannot be held by two containers: remove the old one before starting its replacement.
       { parent: this, deleteBeforeReplace: true },

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { SERVER_PORT, databaseUri, dockerEnvs, postgrestEnv } from "./env.js";
+import { healthyAndRestarted } from "../docker/long-running.js";
 
 export interface PostgrestServiceArgs {
   readonly image: pulumi.Input<string>;
@@ -50,16 +51,7 @@ export class PostgrestService extends pulumi.ComponentResource {
         // The db password and, for HMAC, the signing key are in there.
         envs: pulumi.secret(env.apply(dockerEnvs)),
         networksAdvanced: [{ name: args.network }],
-        healthcheck: {
-          tests: ["CMD", "postgrest", "--ready"],
-          interval: "2s",
-          timeout: "3s",
-          startPeriod: "2s",
-          retries: 30,
-        },
-        wait: true,
-        waitTimeout: 120,
-        restart: "unless-stopped",
+        ...healthyAndRestarted(["CMD", "postgrest", "--ready"]),
       },
       // The component's dependsOn (the applied sql/) is passed on: Pulumi does not make children wait for it, and
       // PostgREST should load a schema cache that already has the API in it.

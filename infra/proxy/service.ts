@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { renderCaddyfile } from "./caddyfile.js";
+import { healthyAndRestarted } from "../docker/long-running.js";
 
 /** Caddy's own port inside its container in local mode. */
 export const LOCAL_HTTP_PORT = 8080;
@@ -53,16 +54,7 @@ export class CaddyProxy extends pulumi.ComponentResource {
         uploads: [{ file: "/etc/caddy/Caddyfile", content: this.caddyfile }],
         volumes: [{ volumeName: data.name, containerPath: "/data" }],
         // Caddy's admin API answers on localhost inside the container once the configuration is loaded.
-        healthcheck: {
-          tests: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:2019/config/"],
-          interval: "2s",
-          timeout: "3s",
-          startPeriod: "2s",
-          retries: 30,
-        },
-        wait: true,
-        waitTimeout: 120,
-        restart: "unless-stopped",
+        ...healthyAndRestarted(["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:2019/config/"]),
       },
       { parent: this, deleteBeforeReplace: true, dependsOn: opts?.dependsOn },
     );
