@@ -210,6 +210,7 @@ describe("choosing what the GPT sees", () => {
     expect(operationsOf(doc).every((op) => op.startsWith("GET ") || /\/rpc\/(add_numbers|admin_only|list_authors|out_params|overloaded)$/.test(op))).toBe(true);
     expect(omittedReasonOf(doc, "DELETE /secrets")).toMatch(/openapiReadOnly/);
     expect(omittedReasonOf(doc, "POST /rpc/reset_everything")).toMatch(/openapiReadOnly/);
+    await expectImportable(doc);
   });
 
   test("include and exclude steer by name; names that match nothing are warned about", async () => {
@@ -218,6 +219,7 @@ describe("choosing what the GPT sees", () => {
     expect(omittedReasonOf(doc, "GET /authors")).toBe("not named in openapiInclude");
     expect(omittedReasonOf(doc, "GET /rpc/add_numbers")).toBe("named in openapiExclude");
     expect(doc["x-postgrest-gpt"].warnings).toEqual([expect.stringContaining('openapiInclude names "nope"')]);
+    await expectImportable(doc);
   });
 
   test("over the limit, reads and functions are kept before writes, and the document says what was cut", async () => {
@@ -234,5 +236,6 @@ describe("choosing what the GPT sees", () => {
   test("operation ids do not change with the selection", async () => {
     const narrow = await generate(db.roles.authenticated, "bearer", { include: ["everything"] });
     expect(narrow.paths["/everything"]).toEqual(authDoc.paths["/everything"]);
+    await expectImportable(narrow);
   });
 });

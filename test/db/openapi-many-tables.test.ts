@@ -55,4 +55,5 @@ test("an include list moves chosen tables ahead, in the order given", async () =
     `GET /${tableName(150)}`, `POST /${tableName(150)}`, `PATCH /${tableName(150)}`, `DELETE /${tableName(150)}`,
     `GET /${tableName(300)}`, `POST /${tableName(300)}`, `PATCH /${tableName(300)}`, `DELETE /${tableName(300)}`,
   ]);
+  await expectImportable(steered);
 });
