@@ -48,12 +48,16 @@ export function candidatesFrom(catalog: Catalog, maxRows?: number): CandidateSet
     );
   }
 
-  // Ids are made unique over everything the role could see, in a fixed order, so that choosing a different 30
-  // never renames an operation.
-  const ordered = [...candidates].sort(
-    (a, b) => a.path.localeCompare(b.path) || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method) || a.object.schema.localeCompare(b.object.schema),
-  );
-  const ids = uniqueIds(ordered.map((c) => c.operation.operationId));
-  const renamed = ordered.map((c, i) => (c.operation.operationId === ids[i] ? c : { ...c, operation: { ...c.operation, operationId: ids[i]! } }));
+  // Ids are made unique over what the GPT could be offered (not what it never can, such as other schemas), in a
+  // fixed order, so that neither the choice of 30 nor an object it cannot reach renames an operation.
+  const ordered = candidates
+    .filter((c) => !c.unavailable)
+    .sort((a, b) => a.path.localeCompare(b.path) || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method));
+  const unique = uniqueIds(ordered.map((c) => c.operation.operationId));
+  const ids = new Map(ordered.map((c, i) => [c, unique[i]!]));
+  const renamed = candidates.map((c) => {
+    const id = ids.get(c);
+    return id === undefined || id === c.operation.operationId ? c : { ...c, operation: { ...c.operation, operationId: id } };
+  });
   return { candidates: renamed, schemas };
 }

@@ -2,10 +2,11 @@
 // statement returning one JSON value, because generation time is dominated by round trips, not by the planner.
 //
 // Which objects PostgREST v16 exposes, and how this follows it:
-//   * relations of kind r, p, v, m, f in the schemas (its allTables); a role sees those it holds any privilege on
+//   * relations of kind r, p, v, m, f in the schemas, partitions excepted (its allTables: `not relispartition`;
+//     a partitioned table is reached through its parent); a role sees those it holds any privilege on
 //     (openapi-mode follow-privileges). We go one step further and keep only the verbs it holds, column by column;
 //   * whether a view or foreign table takes INSERT/UPDATE/DELETE is pg_relation_is_updatable's answer, as there;
-//   * functions (prokind f) the role may execute, with their volatility deciding GET (see operations.ts).
+//   * functions (prokind f) the role may execute, with their volatility deciding GET (see function-operations.ts).
 // A schema the role has no USAGE on is left out entirely: every request into it would fail with 42501.
 export const CATALOG_SQL = `
 with recursive
@@ -27,7 +28,7 @@ rels as (
          has_table_privilege($1::text, c.oid, 'DELETE') as can_delete
   from pg_class c
   join exposed x on x.oid = c.relnamespace
-  where c.relkind in ('r', 'p', 'v', 'm', 'f')
+  where c.relkind in ('r', 'p', 'v', 'm', 'f') and not c.relispartition
 ),
 visible_rels as (
   select * from rels where can_select or can_insert or can_update or can_delete
@@ -122,6 +123,8 @@ select json_build_object(
       'oid', t.oid::int8, 'name', format_type(t.oid, null), 'kind', t.typtype, 'category', t.typcategory,
       'element', case when t.typcategory = 'A' and t.typelem <> 0 then t.typelem::int8 end,
       'base', nullif(t.typbasetype, 0)::int8,
+      -- A domain declared NOT NULL makes its columns not null, whatever the column says.
+      'notNull', case when t.typtype = 'd' and t.typnotnull then true end,
       'enumLabels', case when t.typtype = 'e' then (
         select json_agg(e.enumlabel order by e.enumsortorder) from pg_enum e where e.enumtypid = t.oid) end,
       'comment', obj_description(t.oid, 'pg_type'),

@@ -17,6 +17,8 @@ export interface PgType {
   /** Domains: the type they constrain. */
   readonly base?: number;
   readonly enumLabels?: readonly string[];
+  /** Domains declared NOT NULL. */
+  readonly notNull?: boolean;
   readonly comment?: string;
   /** Composite types of tables and views: the relation, so `setof notes` can point at the notes schema. */
   readonly relation?: { readonly schema: string; readonly name: string };

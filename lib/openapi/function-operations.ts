@@ -5,6 +5,7 @@ import { TIERS, type Candidate } from "./candidate.js";
 import type { Operation, Parameter, Schema } from "./document.js";
 import { isScalarSchema, resolveType, typeSchema } from "./json-schema.js";
 import { rpcOperationId } from "./naming.js";
+import { RESERVED_PARAMETERS } from "./query-parameters.js";
 import { fitText, PARAMETER_DESCRIPTION_LIMIT, splitComment, SUMMARY_LIMIT } from "./text-limits.js";
 
 type Types = ReadonlyMap<number, PgType>;
@@ -75,10 +76,17 @@ export function functionCandidates(fn: DbFunction, ctx: FunctionContext): Candid
   const common = { path, object, refs, ...(unavailable ? { unavailable } : {}) };
   const out: Candidate[] = [];
 
-  if (readOnly && !takesRawBody(fn, types)) {
+  // PostgREST reads select, order, limit... from the query string itself: an argument so named can only be sent in
+  // a POST body.
+  const getPossible = readOnly && !takesRawBody(fn, types) && !inputs.some((a) => RESERVED_PARAMETERS.has(a.name));
+  if (getPossible) {
     const parameters: Parameter[] = inputs.map((a) => {
       const schema = typeSchema(a.type, types);
-      const literal = isScalarSchema(schema) ? "" : schema.type === "array" ? " A list as {a,b,c}." : " JSON text.";
+      const literal =
+        a.mode === "v" ? ` Repeat the parameter for each value: ${a.name}=a&${a.name}=b.`
+        : isScalarSchema(schema) ? ""
+        : schema.type === "array" ? " A list as {a,b,c}."
+        : " JSON text.";
       return {
         name: a.name,
         in: "query",

@@ -27,16 +27,21 @@ const SCALARS: Readonly<Record<string, Schema>> = {
 /** Types with a JSON object as value: `properties` is required by the importer even when nothing is known of them. */
 const OBJECTS = new Set(["json", "jsonb"]);
 
-/** Follows domains down to the type that decides the JSON shape; the first comment on the way is kept. */
-export function resolveType(oid: number, types: Types): { type: PgType | undefined; comment?: string } {
+/**
+ * Follows domains down to the type that decides the JSON shape. On the way it keeps the first comment of a domain,
+ * enum or composite type (it describes the values) and whether a domain forbids NULL.
+ */
+export function resolveType(oid: number, types: Types): { type: PgType | undefined; comment?: string; notNull: boolean } {
   let type = types.get(oid);
   let comment: string | undefined;
+  let notNull = false;
   for (let depth = 0; type?.kind === "d" && type.base !== undefined && depth < 16; depth++) {
     comment ??= type.comment;
+    notNull ||= type.notNull === true;
     type = types.get(type.base);
   }
   if (type && (type.kind === "e" || type.kind === "c")) comment ??= type.comment;
-  return { type, ...(comment ? { comment } : {}) };
+  return { type, notNull, ...(comment ? { comment } : {}) };
 }
 
 export interface TypeHints {

@@ -5,7 +5,7 @@ import type { Column, PgType, Relation } from "./catalog.js";
 import { TIERS, type Candidate } from "./candidate.js";
 import { literalDefault } from "./defaults.js";
 import type { Operation, Parameter, Schema } from "./document.js";
-import { typeSchema } from "./json-schema.js";
+import { resolveType, typeSchema } from "./json-schema.js";
 import { tableOperationId, singular } from "./naming.js";
 import { filterParameter, readingParameters, RESERVED_PARAMETERS } from "./query-parameters.js";
 import { fitText, splitComment, SUMMARY_LIMIT } from "./text-limits.js";
@@ -20,9 +20,13 @@ export interface TableContext {
   readonly unavailable?: string;
 }
 
+/** NOT NULL on the column or on its domain. */
+const isNotNull = (column: Column, types: Types) => column.notNull || resolveType(column.type, types).notNull;
+
 function columnSchema(column: Column, types: Types, fkNote?: string): Schema {
   const schema = typeSchema(column.type, types, column.maxLength !== undefined ? { maxLength: column.maxLength } : {});
-  const notes = [column.comment, fkNote, column.notNull ? undefined : "Can be null."].filter(Boolean).join(" ");
+  const about = column.comment ?? resolveType(column.type, types).comment;
+  const notes = [about, fkNote, isNotNull(column, types) ? undefined : "Can be null."].filter(Boolean).join(" ");
   const fallback = literalDefault(column.default, schema);
   return { ...schema, ...(notes ? { description: notes } : {}), ...(fallback !== undefined ? { default: fallback } : {}) };
 }
@@ -39,7 +43,7 @@ function fkNotes(relation: Relation): Map<string, string> {
 export function rowSchema(relation: Relation, types: Types): Schema {
   const notes = fkNotes(relation);
   const readable = relation.columns.filter((c) => c.canSelect);
-  const required = relation.kind === "v" || relation.kind === "m" ? [] : readable.filter((c) => c.notNull).map((c) => c.name);
+  const required = relation.kind === "v" || relation.kind === "m" ? [] : readable.filter((c) => isNotNull(c, types)).map((c) => c.name);
   return {
     type: "object",
     ...(relation.comment ? { description: relation.comment } : {}),
@@ -66,15 +70,19 @@ function summaries(relation: Relation, verb: string): Pick<Operation, "summary" 
   };
 }
 
-/** Filters that say which rows a PATCH or DELETE touches: the primary key, required, when the role can read it. */
-function rowFilters(relation: Relation, types: Types): Parameter[] {
+/**
+ * Filters that say which rows a PATCH or DELETE touches: the primary key, required. Without a key the role can read
+ * (views, tables without one, or no SELECT on it) there is no such filter, and the operation is left out: a call
+ * that omitted the filters would change every row.
+ */
+function rowFilters(relation: Relation, types: Types): Parameter[] | undefined {
   const readable = relation.columns.filter((c) => c.canSelect && !RESERVED_PARAMETERS.has(c.name));
   const key = relation.primaryKey.map((name) => readable.find((c) => c.name === name));
-  if (key.length && key.every(Boolean)) {
-    return key.map((c) => filterParameter(c!.name, typeSchema(c!.type, types), c!.comment, true));
-  }
-  return readable.map((c) => filterParameter(c.name, typeSchema(c.type, types), c.comment));
+  if (!key.length || !key.every(Boolean)) return undefined;
+  return key.map((c) => filterParameter(c!.name, typeSchema(c!.type, types), c!.comment, true));
 }
+
+export const NO_ROW_KEY = "has no primary key the role can read: a call without filters would change every row";
 
 export function tableCandidates(relation: Relation, ctx: TableContext): Candidate[] {
   const { types, componentName } = ctx;
@@ -108,20 +116,22 @@ export function tableCandidates(relation: Relation, ctx: TableContext): Candidat
       operation: {
         operationId: tableOperationId("create", relation.name),
         ...summaries(relation, `Add one ${singular(relation.name)} to`),
-        requestBody: { required: true, content: { "application/json": { schema: bodySchema(writable, types, (c) => c.notNull && c.default === undefined) } } },
+        requestBody: { required: true, content: { "application/json": { schema: bodySchema(writable, types, (c) => isNotNull(c, types) && c.default === undefined) } } },
         responses: { "201": { description: "Created. The response has no body; list again to see the new row." } },
         "x-openai-isConsequential": true,
       },
     });
   }
+  const filters = rowFilters(relation, types);
+  const keyed = filters ? {} : { unavailable: ctx.unavailable ?? NO_ROW_KEY };
   if (relation.canUpdate) {
     const writable = relation.columns.filter((c) => c.canUpdate && !c.generated);
     out.push({
-      ...common, method: "patch", tier: TIERS.update, write: true, refs: [],
+      ...common, ...keyed, method: "patch", tier: TIERS.update, write: true, refs: [],
       operation: {
         operationId: tableOperationId("update", relation.name),
         ...summaries(relation, "Change rows of"),
-        parameters: rowFilters(relation, types),
+        parameters: filters ?? [],
         requestBody: { required: true, content: { "application/json": { schema: bodySchema(writable, types, () => false) } } },
         responses: { "204": { description: "Changed. The response has no body." } },
         "x-openai-isConsequential": true,
@@ -130,11 +140,11 @@ export function tableCandidates(relation: Relation, ctx: TableContext): Candidat
   }
   if (relation.canDelete) {
     out.push({
-      ...common, method: "delete", tier: TIERS.delete, write: true, refs: [],
+      ...common, ...keyed, method: "delete", tier: TIERS.delete, write: true, refs: [],
       operation: {
         operationId: tableOperationId("delete", relation.name),
         ...summaries(relation, "Delete rows of"),
-        parameters: rowFilters(relation, types),
+        parameters: filters ?? [],
         responses: { "204": { description: "Deleted. The response has no body." } },
         "x-openai-isConsequential": true,
       },

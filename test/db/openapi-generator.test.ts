@@ -17,7 +17,7 @@ const SERVER = "https://gpt.example.com/api";
 const ALL = { limit: Number.POSITIVE_INFINITY };
 
 async function generate(role: string, auth: "none" | "bearer", selection: object = ALL): Promise<OpenApiDocument> {
-  const catalog = await readCatalog(authenticator, { role, schemas: ["api", "other"] });
+  const catalog = await readCatalog(authenticator, { role, schemas: ["api", "admin"] });
   return buildOpenApiDocument(catalog, { serverUrl: SERVER, auth, maxRows: 20, selection });
 }
 
@@ -39,12 +39,15 @@ describe("follow-privileges, verb by verb", () => {
   test("anon is offered only reads and the functions granted to it", () => {
     expect(operationsOf(anonDoc)).toEqual([
       "GET /authors",
+      "GET /events",
       "GET /everything",
       "GET /everything_names",
       "GET /rpc/add_numbers", "POST /rpc/add_numbers",
       "GET /rpc/list_authors", "POST /rpc/list_authors",
       "GET /rpc/out_params", "POST /rpc/out_params",
       "GET /rpc/overloaded", "POST /rpc/overloaded",
+      "POST /rpc/paged",
+      "GET /rpc/total", "POST /rpc/total",
       "GET /stats",
     ]);
   });
@@ -53,17 +56,31 @@ describe("follow-privileges, verb by verb", () => {
     expect(operationsOf(authDoc)).toEqual([
       "GET /authors", "POST /authors", "PATCH /authors", "DELETE /authors",
       "GET /everything", "POST /everything", "PATCH /everything", "DELETE /everything",
-      "GET /everything_names", "POST /everything_names", "PATCH /everything_names", "DELETE /everything_names",
+      "GET /everything_names", "POST /everything_names",
       "GET /rpc/add_numbers", "POST /rpc/add_numbers",
       "GET /rpc/admin_only", "POST /rpc/admin_only",
       "GET /rpc/list_authors", "POST /rpc/list_authors",
       "GET /rpc/out_params", "POST /rpc/out_params",
       "GET /rpc/overloaded", "POST /rpc/overloaded",
+      "POST /rpc/paged",
       "POST /rpc/raw_json",
       "POST /rpc/reset_everything",
+      "GET /rpc/total", "POST /rpc/total",
       "GET /secrets", "POST /secrets", "PATCH /secrets", "DELETE /secrets",
       "GET /stats",
     ]);
+  });
+
+  test("a view without a key the role can read gets no PATCH or DELETE: without filters they would change every row", () => {
+    const reason = omittedReasonOf(authDoc, "PATCH /everything_names");
+    expect(reason).toMatch(/no primary key the role can read: a call without filters would change every row/);
+    expect(omittedReasonOf(authDoc, "DELETE /everything_names")).toBe(reason);
+  });
+
+  test("a partition is not offered: PostgREST serves partitioned tables through the parent", () => {
+    expect(anonDoc.paths).toHaveProperty("/events");
+    expect(anonDoc.paths).not.toHaveProperty("/events_2024");
+    expect(anonDoc["x-postgrest-gpt"].omitted.flatMap((g) => g.operations)).not.toContain("GET /events_2024");
   });
 
   test("an update offers only the columns the role may update, a create only those it may insert", () => {
@@ -71,7 +88,8 @@ describe("follow-privileges, verb by verb", () => {
     expect(Object.keys(patch.properties!)).toEqual(["a_text", "a_mood"]);
     const post = authDoc.paths["/everything"]!.post!.requestBody!.content["application/json"].schema;
     expect(post.properties).not.toHaveProperty("a_generated");
-    expect(post.required).toEqual(["id"]);
+    // a_positive: its domain is NOT NULL and it has no default.
+    expect(post.required).toEqual(["id", "a_positive"]);
   });
 
   test("both documents pass the importer rules and a real OpenAPI 3.1 validator", async () => {
@@ -115,13 +133,17 @@ describe("column types to JSON Schema", () => {
 
   test("enums list their labels; an enum without labels gets no empty enum; a domain keeps its base and comment", () => {
     const p = props(anonDoc, "everything");
-    expect(p.a_mood).toEqual({ type: "string", enum: ["happy", "sad"], description: "Can be null." });
+    expect(p.a_mood).toEqual({ type: "string", enum: ["happy", "sad"], description: "How it felt. Can be null." });
     expect(p.a_nothing).not.toHaveProperty("enum");
-    expect(p.a_short).toMatchObject({ type: "string" });
+    expect(p.a_short).toEqual({ type: "string", description: "Ten characters at most. Can be null." });
+  });
+
+  test("a domain declared NOT NULL makes its column not null", () => {
+    expect(props(anonDoc, "everything").a_positive).toEqual({ type: "integer", format: "int32", description: "Above zero." });
   });
 
   test("nullability: not-null columns are required in a table's row, a view's row requires nothing", () => {
-    expect(anonDoc.components.schemas.everything!.required).toEqual(["id", "a_bigint", "a_bool"]);
+    expect(anonDoc.components.schemas.everything!.required).toEqual(["id", "a_bigint", "a_bool", "a_positive"]);
     expect(anonDoc.components.schemas.everything_names!.required).toBeUndefined();
   });
 
@@ -194,20 +216,34 @@ describe("functions", () => {
     expect(authDoc.paths["/rpc/raw_json"]!.post!.requestBody!.content["application/json"].schema).toEqual({ type: "object", properties: {} });
   });
 
+  test("an argument named like a PostgREST query parameter: no GET, the POST body carries it", () => {
+    expect(anonDoc.paths["/rpc/paged"]).toEqual({ post: expect.objectContaining({ operationId: "rpc_paged" }) });
+    expect(anonDoc.paths["/rpc/paged"]!.post!.requestBody!.content["application/json"].schema.required).toEqual(["lim", "select"]);
+  });
+
+  test("a variadic argument is sent on GET by repeating the parameter", () => {
+    expect(anonDoc.paths["/rpc/total"]!.get!.parameters![0]!.description).toContain("nums=a&nums=b");
+  });
+
+  test("a table of the same name in another schema renames nothing", () => {
+    expect(anonDoc.paths["/authors"]!.get!.operationId).toBe("listAuthors");
+    expect(omittedReasonOf(anonDoc, "GET /authors")).toMatch(/in schema admin/);
+  });
+
   test("what cannot be called or reached is left out with its reason", () => {
     expect(omittedReasonOf(anonDoc, "POST /rpc/unnamed")).toMatch(/unnamed arguments/);
     expect(omittedReasonOf(anonDoc, "POST /rpc/on_change")).toMatch(/returns trigger/);
     // One signature of an overloaded function is described, the other recorded as left out.
     expect(anonDoc.paths["/rpc/overloaded"]!.get!.parameters).toEqual([expect.objectContaining({ schema: { type: "integer", format: "int32" } })]);
     expect(omittedReasonOf(anonDoc, "POST /rpc/overloaded")).toMatch(/overloads overloaded/);
-    expect(omittedReasonOf(anonDoc, "GET /elsewhere")).toMatch(/schema other.*Accept-Profile/);
+    expect(omittedReasonOf(anonDoc, "GET /elsewhere")).toMatch(/schema admin.*Accept-Profile/);
   });
 });
 
 describe("choosing what the GPT sees", () => {
   test("read-only mode leaves every write out and says so", async () => {
     const doc = await generate(db.roles.authenticated, "bearer", { ...ALL, readOnly: true });
-    expect(operationsOf(doc).every((op) => op.startsWith("GET ") || /\/rpc\/(add_numbers|admin_only|list_authors|out_params|overloaded)$/.test(op))).toBe(true);
+    expect(operationsOf(doc).every((op) => op.startsWith("GET ") || /\/rpc\/(add_numbers|admin_only|list_authors|out_params|overloaded|paged|total)$/.test(op))).toBe(true);
     expect(omittedReasonOf(doc, "DELETE /secrets")).toMatch(/openapiReadOnly/);
     expect(omittedReasonOf(doc, "POST /rpc/reset_everything")).toMatch(/openapiReadOnly/);
     await expectImportable(doc);
@@ -216,7 +252,7 @@ describe("choosing what the GPT sees", () => {
   test("include and exclude steer by name; names that match nothing are warned about", async () => {
     const doc = await generate(db.roles.authenticated, "bearer", { include: ["secrets", "api.add_numbers", "nope"], exclude: ["add_numbers"] });
     expect(operationsOf(doc)).toEqual(["GET /secrets", "POST /secrets", "PATCH /secrets", "DELETE /secrets"]);
-    expect(omittedReasonOf(doc, "GET /authors")).toBe("not named in openapiInclude");
+    expect(omittedReasonOf(doc, "GET /stats")).toBe("not named in openapiInclude");
     expect(omittedReasonOf(doc, "GET /rpc/add_numbers")).toBe("named in openapiExclude");
     expect(doc["x-postgrest-gpt"].warnings).toEqual([expect.stringContaining('openapiInclude names "nope"')]);
     await expectImportable(doc);
@@ -225,10 +261,11 @@ describe("choosing what the GPT sees", () => {
   test("over the limit, reads and functions are kept before writes, and the document says what was cut", async () => {
     const doc = await generate(db.roles.authenticated, "bearer", { limit: 15 });
     const ops = operationsOf(doc);
-    // 12 reads and functions (10 GETs, 2 volatile POSTs), then the first 3 creates by path.
+    // 14 reads and functions (11 GETs; POSTs of 2 volatile functions and of paged, which GET cannot call), then
+    // the first create by path.
     expect(ops).toHaveLength(15);
-    expect(ops.filter((op) => op.startsWith("GET "))).toHaveLength(10);
-    expect(ops.filter((op) => /^POST \/[a-z_]+$/.test(op))).toEqual(["POST /authors", "POST /everything", "POST /everything_names"]);
+    expect(ops.filter((op) => op.startsWith("GET "))).toHaveLength(11);
+    expect(ops.filter((op) => /^POST \/[a-z_]+$/.test(op))).toEqual(["POST /authors"]);
     expect(omittedReasonOf(doc, "DELETE /secrets")).toMatch(/over GPT Builder's limit of 15/);
     await expectImportable(doc);
   });
