@@ -7,6 +7,8 @@ import { acmeEmailProblem, domainProblem, isPort, upstreamProblem } from "./publ
 export const API_PREFIX = "/api";
 export const OPENAPI_PATH = "/openapi.json";
 export const OAUTH_PREFIX = "/oauth";
+/** The companion's query parameter that carries the stack's view key (companion/openapi-route.ts). */
+export const VIEW_KEY_PARAMETER = "view";
 
 export interface CaddyfileArgs {
   /** Public hostname for automatic HTTPS; absent = local plain-HTTP mode. */
@@ -51,8 +53,17 @@ export function renderCaddyfile(args: CaddyfileArgs): string {
     ...site,
     "\theader -Server",
     "\t# Caddy hides Authorization and Cookie values in access logs unless log_credentials is set: keep it unset.",
+    `\t# The ${VIEW_KEY_PARAMETER} query parameter of /openapi.json is a secret too: dropped from the logged URI.`,
     "\tlog {",
     "\t\toutput stdout",
+    "\t\tformat filter {",
+    "\t\t\twrap json",
+    "\t\t\tfields {",
+    "\t\t\t\trequest>uri query {",
+    `\t\t\t\t\tdelete ${VIEW_KEY_PARAMETER}`,
+    "\t\t\t\t}",
+    "\t\t\t}",
+    "\t\t}",
     "\t}",
     "",
     "\t# PostgREST serves its tables at its root: /api/notes is /notes there.",

@@ -61,6 +61,7 @@ describe.skipIf(!hasCaddy && !process.env.CI)("the origin through Caddy (needs t
       env: { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, "data"), XDG_CONFIG_HOME: join(dir, "config") },
     });
     caddy.stderr!.on("data", (chunk) => (caddyLog += chunk));
+    caddy.stdout!.on("data", (chunk) => (caddyLog += chunk));
     origin = `http://127.0.0.1:${httpPort}`;
     for (const deadline = Date.now() + 15_000; ; await new Promise((r) => setTimeout(r, 100))) {
       if ((await fetch(`${origin}/nope`).then((r) => r.status, () => 0)) === 404) break;
@@ -90,6 +91,14 @@ describe.skipIf(!hasCaddy && !process.env.CI)("the origin through Caddy (needs t
     expect(await res.json()).toEqual({ path: "/notes?select=id&id=eq.1", authorization: "Bearer abc" });
     expect(res.headers.get("server")).toBeNull();
     expect(await (await fetch(`${origin}/api`)).json()).toMatchObject({ path: "/" });
+  });
+
+  test("the access log records requests without the view key or the token", async () => {
+    const key = "view-key-that-must-not-be-logged-0123";
+    await fetch(`${origin}/openapi.json?view=${key}`, { headers: { Authorization: "Bearer token-that-must-not-be-logged" } });
+    await expect.poll(() => caddyLog, { timeout: 5_000 }).toMatch(/"uri":"\/openapi\.json/);
+    expect(caddyLog).not.toContain(key);
+    expect(caddyLog).not.toContain("token-that-must-not-be-logged");
   });
 
   test("anything else is a JSON 404, and /apinotes is not mistaken for /api", async () => {

@@ -61,10 +61,11 @@ describe("Caddyfile modes", () => {
     expect(renderCaddyfile(LOCAL)).not.toMatch(/Strict-Transport-Security/i);
   });
 
-  test("the Server header is removed and access logs go to stdout", () => {
+  test("the Server header is removed and access logs go to stdout, with the view key deleted from the URI", () => {
     const caddyfile = renderCaddyfile(DOMAIN);
     expect(caddyfile).toMatch(/^\theader -Server$/m);
-    expect(block(caddyfile, "log {")).toEqual(["output stdout"]);
+    expect(block(caddyfile, "log {")[0]).toBe("output stdout");
+    expect(caddyfile).toMatch(/request>uri query \{\n\t+delete view\n/);
   });
 
   test("no mode turns on log_credentials, which would write Authorization into the access log", () => {
