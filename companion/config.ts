@@ -1,5 +1,5 @@
 // The companion's settings, from its container environment (infra/companion/env.ts writes it). Every problem is
-// reported at once, by variable name, before the server listens. Values are never echoed: some are secrets.
+// reported at once, by variable name, before the server listens. Bad values are quoted, except secrets.
 import { validateAuthConfig, type PostgrestAuthConfig } from "../lib/postgrest/index.js";
 import type { SelectionOptions } from "../lib/openapi/select-operations.js";
 
@@ -42,7 +42,7 @@ export function readCompanionConfig(env: NodeJS.ProcessEnv): CompanionConfig {
     const raw = env[name]?.trim();
     if (!raw) return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) problems.push(`${name} must be an integer from ${min} to ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max) problems.push(`${name} = ${JSON.stringify(raw)}: must be an integer from ${min} to ${max}`);
     return n;
   };
 
@@ -51,20 +51,20 @@ export function readCompanionConfig(env: NodeJS.ProcessEnv): CompanionConfig {
   const anonRole = required("PGPT_ANON_ROLE", "PostgREST's db-anon-role");
   const authenticatedRole = required("PGPT_AUTHENTICATED_ROLE", "the role API-key tokens name");
   const apiUrl = required("PGPT_API_URL", "the public URL of PostgREST, e.g. https://gpt.example.com/api");
-  if (apiUrl && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(apiUrl)) problems.push("PGPT_API_URL must be an http(s) URL");
+  if (apiUrl && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(apiUrl)) problems.push(`PGPT_API_URL = ${JSON.stringify(apiUrl)}: must be an http(s) URL`);
   const jwtSecret = required("PGPT_JWT_SECRET", "PostgREST's jwt-secret");
   const auth: PostgrestAuthConfig = { jwtSecret, jwtAud: env.PGPT_JWT_AUDIENCE ?? "", dbAnonRole: anonRole };
   if (jwtSecret) {
     try {
       validateAuthConfig(auth);
     } catch (error) {
-      problems.push(`PGPT_JWT_SECRET is not a jwt-secret PostgREST accepts: ${(error as Error).message}`);
+      problems.push(`PGPT_JWT_SECRET is not a jwt-secret PostgREST accepts (value not shown: a secret): ${(error as Error).message}`);
     }
   }
   const readOnly = env.PGPT_OPENAPI_READ_ONLY?.trim() || "false";
-  if (readOnly !== "true" && readOnly !== "false") problems.push("PGPT_OPENAPI_READ_ONLY must be true or false");
+  if (readOnly !== "true" && readOnly !== "false") problems.push(`PGPT_OPENAPI_READ_ONLY = ${JSON.stringify(readOnly)}: must be true or false`);
   const viewKey = env.PGPT_OPENAPI_VIEW_KEY?.trim() || undefined;
-  if (viewKey !== undefined && viewKey.length < 24) problems.push("PGPT_OPENAPI_VIEW_KEY must be at least 24 characters");
+  if (viewKey !== undefined && viewKey.length < 24) problems.push("PGPT_OPENAPI_VIEW_KEY must be at least 24 characters (value not shown: a secret)");
   const port = integer("PORT", 8080, 1, 65535)!;
   const maxRows = integer("PGPT_MAX_ROWS", undefined, 1, 1_000_000);
   const cacheSeconds = integer("PGPT_CACHE_SECONDS", 60, 1, 86_400)!;

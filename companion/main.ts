@@ -8,6 +8,10 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 function main() {
   const config = readCompanionConfig(process.env);
   const companion = createCompanion(config, { log });
+  companion.server.on("error", (error) => {
+    log(`postgrest-gpt companion cannot listen on port ${config.port}: ${error.message}`);
+    process.exit(1);
+  });
   companion.server.listen(config.port, "0.0.0.0", () => {
     log(`postgrest-gpt companion: /openapi.json on port ${config.port}, schema ${config.schemas[0]}, documents for ${config.apiUrl}`);
   });

@@ -7,6 +7,9 @@ import * as docker from "@pulumi/docker";
 import * as random from "@pulumi/random";
 import { dockerEnvs } from "../postgrest/env.js";
 import { COMPANION_PORT, companionEnv, type CompanionSettings } from "./env.js";
+
+/** Its name on the stack's network: the proxy's upstream stays the same when the container is replaced. */
+export const COMPANION_ALIAS = "companion";
 import { healthyAndRestarted } from "../docker/long-running.js";
 
 export interface CompanionServiceArgs {
@@ -80,13 +83,13 @@ export class CompanionService extends pulumi.ComponentResource {
         // The local image ID changes with every build, so a new build replaces the container.
         image: image.repoDigest,
         envs: pulumi.secret(env.apply(dockerEnvs)),
-        networksAdvanced: [{ name: args.network }],
+        networksAdvanced: [{ name: args.network, aliases: [COMPANION_ALIAS] }],
         ...healthyAndRestarted(["CMD", "node", "-e", `fetch('http://127.0.0.1:${COMPANION_PORT}/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`]),
       },
       { parent: this, deleteBeforeReplace: true, dependsOn: opts?.dependsOn },
     );
 
-    this.upstream = pulumi.interpolate`${this.container.name}:${COMPANION_PORT}`;
+    this.upstream = pulumi.output(`${COMPANION_ALIAS}:${COMPANION_PORT}`);
 
     const planEnv = pulumi.all([env, args.planConnection]).apply(([e, c]) => ({
       ...e,
@@ -106,7 +109,8 @@ export class CompanionService extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: opts?.dependsOn },
     );
-    this.plan = planned.stdout;
+    // Role names and paths only; without unsecret it would inherit the secrecy of the command's environment.
+    this.plan = pulumi.unsecret(planned.stdout);
     this.registerOutputs({ plan: this.plan });
   }
 }

@@ -159,8 +159,9 @@ export function parseStackConfig(raw: Raw): StackConfig {
     const value = get(key);
     const list = value.split(",").map((n) => n.trim()).filter(Boolean);
     for (const name of list) {
-      if (!/^([A-Za-z_][\w$]*\.)?[A-Za-z_][\w$]*$/.test(name) || name.length > 127) {
-        bad(key, value, `each entry (here ${JSON.stringify(name)}) must be a table, view or function name, optionally schema-qualified (api.notes)`);
+      // Only compared with catalog names, never written into SQL: any name PostgreSQL allows, as it is spelled there.
+      if (/[\u0000-\u001f"]/.test(name) || name.length > 127) {
+        bad(key, value, `each entry (here ${JSON.stringify(name)}) must be a table, view or function name as the catalog spells it (no quotes), optionally schema-qualified (api.notes)`);
       }
     }
     return list;
@@ -190,7 +191,7 @@ export function parseStackConfig(raw: Raw): StackConfig {
     origin,
     apiUrl: `${origin}/api`,
     openApiUrl: `${origin}/openapi.json`,
-    ...(originWarning(origin) ? { originWarning: originWarning(origin) } : {}),
+    ...(originWarning(origin, apiPort) ? { originWarning: originWarning(origin, apiPort) } : {}),
     openapi: { include: names("openapiInclude"), exclude: names("openapiExclude"), readOnly: readOnlyValue === "true" },
   };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -215,7 +216,7 @@ function publicOrigin(value: string, apiPort: number, bad: (value: string, allow
 }
 
 /** GPT Builder's importer wants https on the default port, and a name a public certificate can cover. */
-export function originWarning(origin: string): string | undefined {
+export function originWarning(origin: string, apiPort: number): string | undefined {
   if (!URL.canParse(origin)) return undefined; // already reported as a bad value
   const url = new URL(origin);
   const reasons = [
@@ -224,5 +225,5 @@ export function originWarning(origin: string): string | undefined {
     /^(localhost|127\.|\[::1\])/.test(url.hostname) ? "it is this machine (localhost)" : "",
   ].filter(Boolean);
   if (!reasons.length) return undefined;
-  return `GPT Builder cannot use ${origin}: ${reasons.join(", ")}. Set domain for HTTPS on this machine, or run a tunnel to port ${url.port || 80} and set publicUrl to its https URL (README: "A public HTTPS origin").`;
+  return `GPT Builder cannot use ${origin}: ${reasons.join(", ")}. Set domain for HTTPS on this machine, or run a tunnel to port ${apiPort} and set publicUrl to its https URL (README: "A public HTTPS origin").`;
 }

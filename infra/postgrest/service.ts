@@ -6,6 +6,9 @@ import * as docker from "@pulumi/docker";
 import { SERVER_PORT, databaseUri, dockerEnvs, postgrestEnv } from "./env.js";
 import { healthyAndRestarted } from "../docker/long-running.js";
 
+/** Its name on the stack's network: the proxy's upstream stays the same when the container is replaced. */
+export const POSTGREST_ALIAS = "postgrest";
+
 export interface PostgrestServiceArgs {
   readonly image: pulumi.Input<string>;
   readonly network: pulumi.Input<string>;
@@ -50,14 +53,14 @@ export class PostgrestService extends pulumi.ComponentResource {
         image: image.imageId,
         // The db password and, for HMAC, the signing key are in there.
         envs: pulumi.secret(env.apply(dockerEnvs)),
-        networksAdvanced: [{ name: args.network }],
+        networksAdvanced: [{ name: args.network, aliases: [POSTGREST_ALIAS] }],
         ...healthyAndRestarted(["CMD", "postgrest", "--ready"]),
       },
       // The component's dependsOn (the applied sql/) is passed on: Pulumi does not make children wait for it, and
       // PostgREST should load a schema cache that already has the API in it.
       { parent: this, deleteBeforeReplace: true, dependsOn: opts?.dependsOn },
     );
-    this.upstream = pulumi.interpolate`${this.container.name}:${SERVER_PORT}`;
+    this.upstream = pulumi.output(`${POSTGREST_ALIAS}:${SERVER_PORT}`);
     this.registerOutputs({});
   }
 }

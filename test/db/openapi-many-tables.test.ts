@@ -44,7 +44,7 @@ test("the document passes the importer rules and a real OpenAPI 3.1 validator", 
   await expectImportable(doc);
 });
 
-test("an include list moves chosen tables ahead, in the order given", async () => {
+test("an include list offers only the tables it names, all their operations when they fit", async () => {
   const catalog = await readCatalog(authenticator, { role: db.roles.authenticated, schemas: ["api"] });
   const steered = buildOpenApiDocument(catalog, {
     serverUrl: "https://gpt.example.com/api",

@@ -222,9 +222,12 @@ describe("the stack's wiring (default config)", () => {
     const caddyfile = proxy.inputs.uploads[0].content as string;
     expect(proxy.inputs.uploads[0].file).toBe("/etc/caddy/Caddyfile");
     expect(caddyfile).toContain("http://:8080 {");
-    expect(caddyfile).toMatch(/handle_path \/api\/\* \{\n\t\treverse_proxy postgrest-server-mock:3000/);
-    expect(caddyfile).toMatch(/handle \/openapi\.json \{\n\t\treverse_proxy companion-server-mock:8080/);
+    expect(caddyfile).toMatch(/handle_path \/api\/\* \{\n\t\treverse_proxy postgrest:3000/);
+    expect(caddyfile).toMatch(/handle \/openapi\.json \{\n\t\treverse_proxy companion:8080/);
     expect(proxy.inputs.volumes).toEqual([{ volumeName: "postgrest-gpt-dev-caddy-data", containerPath: "/data" }]);
+    // The upstreams are network aliases, so replacing PostgREST or the companion leaves the Caddyfile unchanged.
+    expect(run.one(T.container, "postgrest").inputs.networksAdvanced).toEqual([{ name: "postgrest-gpt-dev", aliases: ["postgrest"] }]);
+    expect(run.one(T.container, "companion-server").inputs.networksAdvanced).toEqual([{ name: "postgrest-gpt-dev", aliases: ["companion"] }]);
     expect(run.one("docker:index/remoteImage:RemoteImage", "proxy-image").inputs.name).toBe("caddy:2.10-alpine");
   });
 

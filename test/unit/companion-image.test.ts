@@ -14,7 +14,7 @@ describe("companion/Dockerfile", () => {
   });
 
   test("installs the lockfile exactly, bundles the entry point the tests bundle, and runs as the node user", () => {
-    expect(dockerfile).toMatch(/^RUN npm ci .*--ignore-scripts/m);
+    expect(dockerfile).toMatch(/^RUN npm ci --omit=dev .*--ignore-scripts/m);
     expect(dockerfile).toMatch(/^RUN node --import tsx companion\/bundle\.ts \/out\/companion\.mjs$/m);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^CMD \["node", "companion\.mjs"\]$/m);

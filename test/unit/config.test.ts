@@ -86,8 +86,8 @@ describe("stack configuration", () => {
     ["domain", "203.0.113.7", "not an IP address"],
     ["domain", "localhost", "must be a public hostname"],
     ["acmeEmail", "ops@example.com", "only used with domain"],
-    ["openapiInclude", "notes,drop table", "must be a table, view or function name"],
-    ["openapiExclude", "a.b.c", "must be a table, view or function name"],
+    ["openapiInclude", 'notes,"Quoted"', "must be a table, view or function name as the catalog spells it"],
+    ["openapiExclude", "a\u0001b", "must be a table, view or function name"],
     ["openapiReadOnly", "yes", "must be true or false"],
     ["statementTimeout", "5 seconds", "must be a duration from 1ms to 60min"],
     ["statementTimeout", "2h", "must be a duration from 1ms to 60min"],
@@ -147,6 +147,10 @@ describe("stack configuration", () => {
 
   test("domain and publicUrl together are refused: the origin would be ambiguous", () => {
     expect(problemsOf({ domain: "gpt.example.com", publicUrl: "https://abc.trycloudflare.com" })[0]).toContain("cannot be combined with domain");
+  });
+
+  test("the schema choice takes names as the catalog spells them, even those SQL would quote", () => {
+    expect(parseWith({ openapiExclude: "my-items, Order Lines" }).openapi.exclude).toEqual(["my-items", "Order Lines"]);
   });
 
   test("the schema choice: comma lists of names, and read-only mode", () => {
