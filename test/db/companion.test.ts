@@ -144,3 +144,24 @@ describe("after a migration", () => {
     await expect.poll(async () => operationsOf((await get("/openapi.json")).json!), { timeout: 5_000, interval: 50 }).toContain("GET /events");
   });
 });
+
+describe("when the listening connection is lost", () => {
+  test("it reconnects and the next migration still refreshes the document", async () => {
+    const admin = await db.connect(db.superuserUrl);
+    const listener = async () =>
+      (await admin.query<{ pid: number }>("select pid from pg_stat_activity where application_name = 'postgrest-gpt-companion-listen' and datname = $1", [db.name])).rows.map((r) => r.pid);
+    const [before] = await listener();
+    expect(before).toBeDefined();
+    await admin.query("select pg_terminate_backend($1)", [before]);
+    // A new listening session, not the terminated one.
+    await expect.poll(async () => (await listener()).filter((pid) => pid !== before).length, { timeout: 10_000, interval: 100 }).toBe(1);
+    expect(logged.some((l) => l.includes("schema-change listener lost its connection"))).toBe(true);
+
+    expect(operationsOf((await get("/openapi.json")).json!)).not.toContain("GET /places");
+    const dir = await mkdtemp(join(tmpdir(), "pgpt-sql-"));
+    await writeFile(join(dir, "091_places.sql"), `create table places (id bigint primary key); grant select on places to :"anon_role";`);
+    const files = [...(await listSqlFiles("sql")), ...(await listSqlFiles(dir))];
+    await applyMigrations(migrator, { files, variables: db.variables, schemas: ["api"] });
+    await expect.poll(async () => operationsOf((await get("/openapi.json")).json!), { timeout: 5_000, interval: 50 }).toContain("GET /places");
+  });
+});
