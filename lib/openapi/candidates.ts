@@ -20,13 +20,13 @@ export function candidatesFrom(catalog: Catalog, maxRows?: number): CandidateSet
     catalog.relations.map((r) => (r.schema === defaultSchema ? r.name : `${r.schema}.${r.name}`).replace(/[^A-Za-z0-9._-]/g, "_")),
   );
   const schemas = new Map<string, Schema>();
-  const refs = new Map<string, string>();
+  const rowSchemas = new Map<string, string>();
   const candidates: Candidate[] = [];
   catalog.relations.forEach((relation, i) => {
     const componentName = componentNames[i]!;
     if (relation.canSelect) {
       schemas.set(componentName, rowSchema(relation, catalog.types));
-      refs.set(`${relation.schema}.${relation.name}`, `#/components/schemas/${componentName}`);
+      rowSchemas.set(`${relation.schema}.${relation.name}`, componentName);
     }
     const unavailable = elsewhere(relation.schema);
     candidates.push(
@@ -42,7 +42,7 @@ export function candidatesFrom(catalog: Catalog, maxRows?: number): CandidateSet
     candidates.push(
       ...functionCandidates(fn, {
         types: catalog.types,
-        refFor: (schema, name) => refs.get(`${schema}.${name}`),
+        rowSchemaOf: (schema, name) => rowSchemas.get(`${schema}.${name}`),
         ...(unavailable ? { unavailable } : {}),
       }),
     );

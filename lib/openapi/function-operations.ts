@@ -33,26 +33,28 @@ export function uncallable(fn: DbFunction, types: Types): string | undefined {
   return undefined;
 }
 
-function resultSchema(fn: DbFunction, types: Types, refFor: (schema: string, name: string) => string | undefined): Schema | undefined {
+/** The response body's schema (none for void), and the row schema it points at, if any. */
+function resultSchema(fn: DbFunction, types: Types, rowSchemaOf: FunctionContext["rowSchemaOf"]): { schema?: Schema; ref?: string } {
   const returnType = types.get(fn.returnType);
-  if (returnType?.name === "void") return undefined;
-  let one: Schema;
+  if (returnType?.name === "void") return {};
   const outs = fn.arguments.filter(isOutput);
+  const ref = returnType?.relation && rowSchemaOf(returnType.relation.schema, returnType.relation.name);
+  let one: Schema;
   if (returnType?.name === "record" && outs.length) {
     one = { type: "object", properties: Object.fromEntries(outs.map((a) => [a.name || "value", typeSchema(a.type, types)])) };
   } else if (returnType?.relation) {
-    const ref = refFor(returnType.relation.schema, returnType.relation.name);
-    one = ref ? { $ref: ref } : { type: "object", properties: {} };
+    // A row the role cannot read has no schema in the document: an object is all that can be said.
+    one = ref ? { $ref: `#/components/schemas/${ref}` } : { type: "object", properties: {} };
   } else {
     one = typeSchema(fn.returnType, types);
   }
-  return fn.returnsSet ? { type: "array", items: one } : one;
+  return { schema: fn.returnsSet ? { type: "array", items: one } : one, ...(ref ? { ref } : {}) };
 }
 
 export interface FunctionContext {
   readonly types: Types;
-  /** The components.schemas reference of a relation's row, when the document has it. */
-  readonly refFor: (schema: string, name: string) => string | undefined;
+  /** The name in components.schemas of a relation's row, when the document has one. */
+  readonly rowSchemaOf: (schema: string, name: string) => string | undefined;
   readonly unavailable?: string;
 }
 
@@ -66,10 +68,10 @@ export function functionCandidates(fn: DbFunction, ctx: FunctionContext): Candid
     summary: fitText(summary ?? `Call ${fn.name}`, SUMMARY_LIMIT),
     ...(description ? { description: fitText(description, SUMMARY_LIMIT) } : {}),
   };
-  const result = resultSchema(fn, types, ctx.refFor);
-  const refs = result && JSON.stringify(result).match(/#\/components\/schemas\/[^"]+/g)?.map((r) => r.split("/").pop()!) || [];
+  const result = resultSchema(fn, types, ctx.rowSchemaOf);
+  const refs = result.ref ? [result.ref] : [];
   const responses: Operation["responses"] = {
-    "200": { description: "OK", ...(result ? { content: { "application/json": { schema: result } } } : {}) },
+    "200": { description: "OK", ...(result.schema ? { content: { "application/json": { schema: result.schema } } } : {}) },
   };
   const inputs = fn.arguments.filter(isInput);
   const readOnly = fn.volatility !== "v";

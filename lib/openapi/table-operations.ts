@@ -122,16 +122,16 @@ export function tableCandidates(relation: Relation, ctx: TableContext): Candidat
       },
     });
   }
-  const filters = rowFilters(relation, types);
-  const keyed = filters ? {} : { unavailable: ctx.unavailable ?? NO_ROW_KEY };
+  const rowKey = rowFilters(relation, types);
+  const keyed = rowKey ? {} : { unavailable: ctx.unavailable ?? NO_ROW_KEY };
   if (relation.canUpdate) {
     const writable = relation.columns.filter((c) => c.canUpdate && !c.generated);
     out.push({
       ...common, ...keyed, method: "patch", tier: TIERS.update, write: true, refs: [],
       operation: {
         operationId: tableOperationId("update", relation.name),
-        ...summaries(relation, "Change rows of"),
-        parameters: filters ?? [],
+        ...summaries(relation, `Change one ${singular(relation.name)} in`),
+        parameters: rowKey ?? [],
         requestBody: { required: true, content: { "application/json": { schema: bodySchema(writable, types, () => false) } } },
         responses: { "204": { description: "Changed. The response has no body." } },
         "x-openai-isConsequential": true,
@@ -143,8 +143,8 @@ export function tableCandidates(relation: Relation, ctx: TableContext): Candidat
       ...common, ...keyed, method: "delete", tier: TIERS.delete, write: true, refs: [],
       operation: {
         operationId: tableOperationId("delete", relation.name),
-        ...summaries(relation, "Delete rows of"),
-        parameters: filters ?? [],
+        ...summaries(relation, `Delete one ${singular(relation.name)} from`),
+        parameters: rowKey ?? [],
         responses: { "204": { description: "Deleted. The response has no body." } },
         "x-openai-isConsequential": true,
       },
