@@ -2,6 +2,7 @@
 // reported at once, by variable name, before the server listens. Bad values are quoted, except secrets.
 import { validateAuthConfig, type PostgrestAuthConfig } from "../lib/postgrest/index.js";
 import type { SelectionOptions } from "../lib/openapi/select-operations.js";
+import { readOAuthConfig, type OAuthConfig } from "./oauth/config.js";
 
 export class CompanionConfigError extends Error {
   override name = "CompanionConfigError";
@@ -23,6 +24,8 @@ export interface CompanionConfig {
   readonly viewKey?: string;
   /** A safety net under LISTEN: documents are rebuilt at least this often. */
   readonly cacheSeconds: number;
+  /** The authorization server at /oauth; absent when PGPT_OAUTH_ISSUER is not set. */
+  readonly oauth?: OAuthConfig;
 }
 
 const list = (value: string | undefined) =>
@@ -69,6 +72,10 @@ export function readCompanionConfig(env: NodeJS.ProcessEnv): CompanionConfig {
   const maxRows = integer("PGPT_MAX_ROWS", undefined, 1, 1_000_000);
   const cacheSeconds = integer("PGPT_CACHE_SECONDS", 60, 1, 86_400)!;
 
+  const oauth = readOAuthConfig(env, problems);
+  // Access tokens are minted for exactly the audience PostgREST checks; without jwt-aud any API would accept them.
+  if (oauth && !auth.jwtAud) problems.push("PGPT_JWT_AUDIENCE is not set (required with OAuth: access tokens are minted for PostgREST's jwt-aud)");
+
   if (problems.length) throw new CompanionConfigError(`companion configuration: ${problems.join("; ")}`);
   return {
     port,
@@ -81,5 +88,6 @@ export function readCompanionConfig(env: NodeJS.ProcessEnv): CompanionConfig {
     selection: { include: list(env.PGPT_OPENAPI_INCLUDE), exclude: list(env.PGPT_OPENAPI_EXCLUDE), readOnly: readOnly === "true" },
     ...(viewKey ? { viewKey } : {}),
     cacheSeconds,
+    ...(oauth ? { oauth } : {}),
   };
 }

@@ -5,15 +5,17 @@ import { createCompanion } from "./server.js";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-function main() {
+async function main() {
   const config = readCompanionConfig(process.env);
   const companion = createCompanion(config, { log });
+  await companion.ready;
   companion.server.on("error", (error) => {
     log(`postgrest-gpt companion cannot listen on port ${config.port}: ${error.message}`);
     process.exit(1);
   });
   companion.server.listen(config.port, "0.0.0.0", () => {
     log(`postgrest-gpt companion: /openapi.json on port ${config.port}, schema ${config.schemas[0]}, documents for ${config.apiUrl}`);
+    if (config.oauth) log(`postgrest-gpt companion: OAuth issuer ${config.oauth.issuer}, ${config.oauth.callbackUrls.length} callback URL(s) from config`);
   });
   const stop = () => {
     log("postgrest-gpt companion: stopping");
@@ -23,9 +25,7 @@ function main() {
   process.once("SIGINT", stop);
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error: unknown) => {
   log(error instanceof CompanionConfigError ? error.message : `postgrest-gpt companion failed to start: ${(error as Error).message}`);
   process.exit(1);
-}
+});
