@@ -5,6 +5,7 @@ import * as client from "openid-client";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { addUser } from "../../companion/oauth/users.js";
+import { JWT_ALGORITHMS } from "../../infra/keys/algorithms.js";
 import { runRequest } from "../../lib/db/index.js";
 import { authenticate, decodeProtectedHeader } from "../support/oauth-verify.js";
 import { authorize, chatGptClient, type ExchangeMethod } from "../support/chatgpt.js";
@@ -19,8 +20,8 @@ const bob = { username: "bob@example.com", password: "another long passphrase" }
 const ids: Record<string, string> = {};
 
 /** A read of api.notes exactly as PostgREST would run it for this bearer token. */
-async function notesAs(accessToken: string) {
-  const auth = await authenticate(`Bearer ${accessToken}`, stack.auth);
+async function notesAs(accessToken: string, issuedBy: OAuthStack = stack) {
+  const auth = await authenticate(`Bearer ${accessToken}`, issuedBy.auth);
   if (!auth.ok) throw new Error(`PostgREST would reject the token: ${auth.error.message}`);
   const result = await runRequest<{ title: string; owner: string }>(
     authenticator,
@@ -111,4 +112,26 @@ test("a retried refresh (the same refresh token twice) does not sign the person 
   expect((await notesAs(retried.access_token)).length).toBe(2);
   const next = await client.refreshTokenGrant(config, first.refresh_token ?? tokens.refresh_token!);
   expect((await notesAs(next.access_token)).length).toBe(2);
+});
+
+describe("every signing algorithm the stack offers", () => {
+  test.each(JWT_ALGORITHMS)("%s: the access token carries PostgREST's kid rule and passes its verifier", async (algorithm) => {
+    const other = await startOAuthStack(oauthDb, { algorithm });
+    try {
+      const config = await chatGptClient(other.issuer, other.clientId, other.clientSecret, "basic");
+      const state = client.randomState();
+      const { callback } = await authorize(config, { redirect_uri: CALLBACK, scope: "api", state }, alice);
+      const tokens = await client.authorizationCodeGrant(config, callback!, { expectedState: state });
+      const header = decodeProtectedHeader(tokens.access_token);
+      const trusted = JSON.parse(other.auth.jwtSecret.startsWith("{") ? other.auth.jwtSecret : "{}") as { keys?: { kid?: string }[] };
+      expect(header.alg).toBe(algorithm);
+      // A kid exactly when PostgREST's key has one: a plain HS256 secret with a kid in the token is a 401.
+      expect(header.kid).toBe(trusted.keys?.[0]?.kid);
+      expect((await notesAs(tokens.access_token, other)).map((n) => n.title)).toEqual(["alice 1", "alice 2"]);
+      const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+      expect((await notesAs(refreshed.access_token, other)).length).toBe(2);
+    } finally {
+      await other.close();
+    }
+  });
 });
