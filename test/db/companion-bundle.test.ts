@@ -1,15 +1,20 @@
-// What the companion image runs (companion/Dockerfile): the esbuild bundle alone, started by plain `node` with no
-// node_modules beside it, configured by environment as the container is, answering on real PostgreSQL.
+// What the companion image runs (companion/Dockerfile): the directory companion/bundle.ts builds, started by plain
+// `node` with nothing beside it but its own node_modules (the native argon2 package), configured by environment as
+// the container is, answering on real PostgreSQL. Both bundles: the server and the admin command.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { copyFile, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { bundleCompanion } from "../../companion/bundle.js";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { bundleCompanion, RUNTIME_PACKAGES } from "../../companion/bundle.js";
+import { verifyLogin } from "../../companion/oauth/users.js";
 import { applyMigrations, listSqlFiles } from "../../lib/migrate/index.js";
-import { createTestDatabase, type TestDatabase } from "../support/db-fixtures.js";
+import type { TestDatabase } from "../support/db-fixtures.js";
+import { createOAuthTestDatabase, type OAuthTestDatabase } from "../support/oauth-db.js";
 
+let oauth: OAuthTestDatabase;
 let db: TestDatabase;
 let dir: string;
 let child: ChildProcess | undefined;
@@ -23,24 +28,51 @@ const freePort = () =>
     });
   });
 
+/** Runs a file of the bundle directory (or another) with only the given environment; stdin is written and closed. */
+function run(file: string, args: string[], env: Record<string, string | undefined>, stdin = "", cwd = dir) {
+  const proc = spawn(process.execPath, [file, ...args], { cwd, env: { PATH: process.env.PATH, ...env } });
+  let stdout = "";
+  let stderr = "";
+  proc.stdout.on("data", (chunk) => (stdout += chunk));
+  proc.stderr.on("data", (chunk) => (stderr += chunk));
+  proc.stdin.end(stdin);
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => proc.on("close", (code) => resolve({ code, stdout, stderr })));
+}
+
 beforeAll(async () => {
-  db = await createTestDatabase();
+  oauth = await createOAuthTestDatabase();
+  db = oauth.db;
   const migrator = await db.connect(db.migratorUrl);
   await applyMigrations(migrator, { files: await listSqlFiles("sql"), variables: db.variables, schemas: ["api"] });
   dir = await mkdtemp(join(tmpdir(), "pgpt-bundle-"));
-  await bundleCompanion(join(dir, "companion.mjs"));
+  await bundleCompanion(dir);
 });
 afterAll(async () => {
   child?.kill("SIGTERM");
   await rm(dir, { recursive: true, force: true });
-  await db?.drop();
+  await oauth?.drop();
 });
 
-test("the bundle imports nothing but Node.js built-ins", async () => {
-  const code = await readFile(join(dir, "companion.mjs"), "utf8");
-  const imports = [...code.matchAll(/^import .* from "([^"]+)";?$/gm)].map((m) => m[1]);
-  expect(imports.length).toBeGreaterThan(0);
-  expect(imports.filter((name) => !name!.startsWith("node:"))).toEqual([]);
+test("the directory holds the two bundles and node_modules with argon2 and its platform binary only", async () => {
+  expect((await readdir(dir)).sort()).toEqual(["companion-admin.mjs", "companion.mjs", "node_modules"]);
+  const packages = (await readdir(join(dir, "node_modules", "@node-rs"))).sort();
+  expect(packages[0]).toBe("argon2");
+  // npm installs only the platform packages matching this machine: one, or two where it cannot tell the libc.
+  expect(packages.length).toBeGreaterThan(1);
+  for (const platform of packages.slice(1)) {
+    expect(platform).toMatch(/^argon2-[a-z0-9-]+$/);
+    expect((await readdir(join(dir, "node_modules", "@node-rs", platform))).some((f) => f.endsWith(".node")), platform).toBe(true);
+  }
+});
+
+test("the bundles import nothing but Node.js built-ins and the packages copied beside them", async () => {
+  for (const file of ["companion.mjs", "companion-admin.mjs"]) {
+    const code = await readFile(join(dir, file), "utf8");
+    const imports = [...code.matchAll(/^import .* from "([^"]+)";?$/gm)].map((m) => m[1]!);
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter((name) => !name.startsWith("node:") && !(RUNTIME_PACKAGES as readonly string[]).includes(name)), file).toEqual([]);
+  }
+  for (const name of RUNTIME_PACKAGES) expect(existsSync(join(dir, "node_modules", name, "package.json")), name).toBe(true);
 });
 
 test("started alone with the container's environment, it serves /openapi.json", async () => {
@@ -68,11 +100,53 @@ test("started alone with the container's environment, it serves /openapi.json", 
 });
 
 test("a missing setting stops it before it listens, naming the variable", async () => {
-  const run = spawn(process.execPath, ["companion.mjs"], { cwd: dir, env: { PATH: process.env.PATH } });
-  let err = "";
-  run.stderr!.on("data", (chunk) => (err += chunk));
-  const code = await new Promise<number | null>((resolve) => run.on("exit", resolve));
-  expect(code).toBe(1);
-  expect(err).toMatch(/^companion configuration: PGHOST is not set/);
-  expect(err).not.toMatch(/\n\s+at /);
+  const r = await run("companion.mjs", [], {});
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/^(oidc-provider WARNING: .*\n)*companion configuration: PGHOST is not set/);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+});
+
+describe("the admin command bundle", () => {
+  const adminEnv = () => {
+    const { hostname, port, username, password } = new URL(oauth.oauthUrl);
+    return {
+      PGHOST: hostname, PGPORT: port, PGDATABASE: db.name, PGUSER: db.roles.authenticator, PGPASSWORD: db.authenticatorPassword,
+      PGPT_OAUTH_PGUSER: decodeURIComponent(username), PGPT_OAUTH_PGPASSWORD: decodeURIComponent(password),
+      PGPT_AUTHENTICATED_ROLE: db.roles.authenticated,
+    };
+  };
+
+  test("users add hashes the piped password with the copied argon2, and users list shows the user", async () => {
+    const added = await run("companion-admin.mjs", ["users", "add", "alice@example.com"], adminEnv(), "bundle password 1\n");
+    expect(added, added.stderr).toMatchObject({ code: 0, stderr: "" });
+    expect(added.stdout).toMatch(/^Added alice@example.com \(role \S+, id [0-9a-f-]{36}\)\.\n$/);
+    const listed = await run("companion-admin.mjs", ["users", "list"], adminEnv());
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`^alice@example.com\\s+${db.roles.authenticated}\\s+active\\s`, "m"));
+    const owner = await db.connect(oauth.oauthUrl);
+    expect(await verifyLogin(owner, "alice@example.com", "bundle password 1")).toMatchObject({ role: db.roles.authenticated });
+  });
+
+  test("a usage mistake exits 2 and a refused value 1, each without a stack trace", async () => {
+    const usage = await run("companion-admin.mjs", ["users"], adminEnv());
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/^users needs one of add, .*\n\nusage: node companion-admin\.mjs <command>/);
+    const superuser = decodeURIComponent(new URL(db.superuserUrl).username);
+    const refused = await run("companion-admin.mjs", ["users", "add", "bob@example.com", "--role", superuser], adminEnv(), "bundle password 2\n");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(`role "${superuser}" cannot be given to users: it is a superuser. Roles allowed: `);
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test("without the node_modules beside it the admin bundle cannot load: argon2 comes from there", async () => {
+    const bare = await mkdtemp(join(tmpdir(), "pgpt-bare-"));
+    try {
+      await copyFile(join(dir, "companion-admin.mjs"), join(bare, "companion-admin.mjs"));
+      const r = await run("companion-admin.mjs", ["users", "list"], adminEnv(), "", bare);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/Cannot find package '@node-rs\/argon2'/);
+    } finally {
+      await rm(bare, { recursive: true, force: true });
+    }
+  });
 });

@@ -123,7 +123,8 @@ describe("every signing algorithm the stack offers", () => {
       const { callback } = await authorize(config, { redirect_uri: CALLBACK, scope: "api", state }, alice);
       const tokens = await client.authorizationCodeGrant(config, callback!, { expectedState: state });
       const header = decodeProtectedHeader(tokens.access_token);
-      const trusted = JSON.parse(other.auth.jwtSecret.startsWith("{") ? other.auth.jwtSecret : "{}") as { keys?: { kid?: string }[] };
+      const secret = other.auth.jwtSecret ?? "";
+      const trusted = JSON.parse(secret.startsWith("{") ? secret : "{}") as { keys?: { kid?: string }[] };
       expect(header.alg).toBe(algorithm);
       // A kid exactly when PostgREST's key has one: a plain HS256 secret with a kid in the token is a 401.
       expect(header.kid).toBe(trusted.keys?.[0]?.kid);

@@ -3,11 +3,11 @@
 // same companion be stopped and started again, as a container restart would.
 import { createServer, type AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
-import { base64url, calculateJwkThumbprint, exportJWK, importPKCS8 } from "jose";
 import { readCompanionConfig, type CompanionConfig } from "../../companion/config.js";
 import { createCompanion, type Companion } from "../../companion/server.js";
 import type { JwtAlgorithm } from "../../infra/keys/algorithms.js";
-import { trustedKey, type KeyMaterial } from "../../infra/keys/jwt-secret.js";
+import { trustedKey } from "../../infra/keys/jwt-secret.js";
+import { signingJwk } from "../../infra/keys/signing-jwk.js";
 import { applyMigrations, listSqlFiles } from "../../lib/migrate/index.js";
 import { materialFor } from "./key-material.js";
 import type { OAuthTestDatabase } from "./oauth-db.js";
@@ -36,17 +36,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The private JWK the companion signs with: the stack's own key, with PostgREST's kid when it has one. */
-export async function privateJwk(material: KeyMaterial): Promise<string> {
-  const trusted = await trustedKey(material);
-  if ("hmacSecret" in material) {
-    return JSON.stringify({ kty: "oct", k: base64url.encode(new TextEncoder().encode(material.hmacSecret)), alg: material.algorithm });
-  }
-  const jwk = await exportJWK(await importPKCS8(material.privateKeyPem, material.algorithm, { extractable: true }));
-  const kid = trusted.kid ?? (await calculateJwkThumbprint(jwk));
-  return JSON.stringify({ ...jwk, alg: material.algorithm, kid });
-}
-
 export async function migrateExampleApi(oauthDb: OAuthTestDatabase): Promise<void> {
   const migrator = await oauthDb.db.connect(oauthDb.db.migratorUrl);
   await applyMigrations(migrator, { files: await listSqlFiles("sql"), variables: oauthDb.db.variables, schemas: ["api"] });
@@ -68,7 +57,8 @@ export async function startOAuthStack(oauthDb: OAuthTestDatabase, options: { alg
     PGPT_API_URL: API_URL, PGPT_JWT_SECRET: trusted.jwtSecret, PGPT_JWT_AUDIENCE: API_URL,
     PGPT_OAUTH_ISSUER: issuer, PGPT_OAUTH_CLIENT_ID: clientId, PGPT_OAUTH_CLIENT_SECRET: clientSecret,
     PGPT_OAUTH_CALLBACK_URLS: (options.callbacks ?? [CALLBACK]).join(","),
-    PGPT_OAUTH_SIGNING_KEY: await privateJwk(material),
+    // The key exactly as the stack renders it for the companion (infra/keys/signing-jwk.ts).
+    PGPT_OAUTH_SIGNING_KEY: await signingJwk(material, trusted),
     PGPT_OAUTH_COOKIE_KEY: randomBytes(32).toString("base64url"),
     PGPT_OAUTH_PGUSER: decodeURIComponent(oauthUrl.username), PGPT_OAUTH_PGPASSWORD: decodeURIComponent(oauthUrl.password),
     ...options.env,
