@@ -1,7 +1,7 @@
 // The public origin end to end on this machine: the real caddy binary running the rendered local-mode Caddyfile, in
 // front of the companion (in-process, on real PostgreSQL) and a stand-in for PostgREST that echoes what it received.
-// Proves the routes as GPT Builder will use them: /openapi.json reaches the companion, /api/<path> reaches PostgREST
-// without the prefix, anything else is a JSON 404. Needs the caddy binary; CI installs it (.ci/run), so under CI a
+// Proves the routes as GPT Builder will use them: /openapi.json and /oauth/* reach the companion, /api/<path> reaches
+// PostgREST without the prefix, anything else is a JSON 404. Needs the caddy binary; CI installs it (.ci/run), so under CI a
 // missing binary fails instead of skipping.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -14,15 +14,16 @@ import { readCompanionConfig } from "../../companion/config.js";
 import { createCompanion, type Companion } from "../../companion/server.js";
 import { renderCaddyfile } from "../../infra/proxy/caddyfile.js";
 import { applyMigrations, listSqlFiles } from "../../lib/migrate/index.js";
-import { createTestDatabase, type TestDatabase } from "../support/db-fixtures.js";
+import { createOAuthTestDatabase, type OAuthTestDatabase } from "../support/oauth-db.js";
 
+const CALLBACK = "https://chatgpt.com/aip/g-0123456789abcdef0123456789abcdef/oauth/callback";
 const hasCaddy = spawnSync("caddy", ["version"]).status === 0;
 
 const listen = (server: Server) =>
   new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
 
 describe.skipIf(!hasCaddy && !process.env.CI)("the origin through Caddy (needs the caddy binary: apt-get install caddy)", () => {
-  let db: TestDatabase;
+  let oauthDb: OAuthTestDatabase;
   let companion: Companion;
   let postgrest: Server;
   let caddy: ChildProcess | undefined;
@@ -32,7 +33,9 @@ describe.skipIf(!hasCaddy && !process.env.CI)("the origin through Caddy (needs t
 
   beforeAll(async () => {
     if (!hasCaddy) throw new Error("CI is set but caddy is not on PATH: install it (apt-get install caddy), as .ci/run does");
-    db = await createTestDatabase();
+    oauthDb = await createOAuthTestDatabase();
+    const { db } = oauthDb;
+    const oauthLogin = new URL(oauthDb.oauthUrl);
     const migrator = await db.connect(db.migratorUrl);
     await applyMigrations(migrator, { files: await listSqlFiles("sql"), variables: db.variables, schemas: ["api"] });
     const { hostname, port } = new URL(db.authenticatorUrl);
@@ -42,9 +45,15 @@ describe.skipIf(!hasCaddy && !process.env.CI)("the origin through Caddy (needs t
         PGHOST: hostname, PGUSER: database.user, PGDATABASE: db.name,
         PGPT_DB_SCHEMAS: "api", PGPT_ANON_ROLE: db.roles.anon, PGPT_AUTHENTICATED_ROLE: db.roles.authenticated,
         PGPT_API_URL: "https://gpt.example.com/api", PGPT_JWT_SECRET: "caddy-test-secret-of-at-least-32-chars",
+        PGPT_JWT_AUDIENCE: "https://gpt.example.com/api",
+        PGPT_OAUTH_ISSUER: "https://gpt.example.com/oauth", PGPT_OAUTH_CLIENT_ID: "gpt-caddy-test-client",
+        PGPT_OAUTH_CLIENT_SECRET: "s".repeat(43), PGPT_OAUTH_CALLBACK_URLS: CALLBACK, PGPT_OAUTH_COOKIE_KEY: "c".repeat(43),
+        PGPT_OAUTH_SIGNING_KEY: JSON.stringify({ kty: "oct", k: Buffer.from("caddy-test-secret-of-at-least-32-chars").toString("base64url"), alg: "HS256" }),
+        PGPT_OAUTH_PGUSER: decodeURIComponent(oauthLogin.username), PGPT_OAUTH_PGPASSWORD: decodeURIComponent(oauthLogin.password),
       }),
       { database, log: () => {} },
     );
+    await companion.ready;
     const companionPort = await listen(companion.server);
     postgrest = createServer((req, res) => {
       res.writeHead(200, { "Content-Type": "application/json", Server: "postgrest/16.4" });
@@ -74,7 +83,7 @@ describe.skipIf(!hasCaddy && !process.env.CI)("the origin through Caddy (needs t
     await companion?.close();
     postgrest?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
-    await db?.drop();
+    await oauthDb?.drop();
   });
 
   test("/openapi.json is the companion's document", async () => {
@@ -99,6 +108,31 @@ describe.skipIf(!hasCaddy && !process.env.CI)("the origin through Caddy (needs t
     await expect.poll(() => caddyLog, { timeout: 5_000 }).toMatch(/"uri":"\/openapi\.json/);
     expect(caddyLog).not.toContain(key);
     expect(caddyLog).not.toContain("token-that-must-not-be-logged");
+  });
+
+  test("/oauth reaches the authorization server, which names the public origin whatever Caddy forwarded", async () => {
+    const res = await fetch(`${origin}/oauth/.well-known/openid-configuration`);
+    expect(res.status, caddyLog).toBe(200);
+    expect(await res.json()).toMatchObject({
+      issuer: "https://gpt.example.com/oauth",
+      authorization_endpoint: "https://gpt.example.com/oauth/auth",
+      token_endpoint: "https://gpt.example.com/oauth/token",
+      response_types_supported: ["code"],
+    });
+  });
+
+  test("an authorization request through Caddy leads to the sign-in page, unframeable and uncached", async () => {
+    const query = new URLSearchParams({ response_type: "code", client_id: "gpt-caddy-test-client", redirect_uri: CALLBACK, scope: "api", state: "s" });
+    const start = await fetch(`${origin}/oauth/auth?${query}`, { redirect: "manual" });
+    expect(start.status, caddyLog).toBe(303);
+    const location = new URL(start.headers.get("location")!, "https://gpt.example.com");
+    expect(location.pathname).toMatch(/^\/oauth\/interaction\/[A-Za-z0-9_-]+$/);
+    const cookie = start.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const page = await fetch(`${origin}${location.pathname}`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('name="password"');
+    expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(page.headers.get("cache-control")).toBe("no-store");
   });
 
   test("anything else is a JSON 404, and /apinotes is not mistaken for /api", async () => {
