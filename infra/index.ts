@@ -1,8 +1,9 @@
 // postgrest-gpt: PostgreSQL + PostgREST secured by the stack's own JWT key, behind one public origin for GPT Builder.
 //
-//   config ──> signing key ─────────────────────────────┬──────────────┐
-//          └─> network ─> PostgreSQL ─> roles ─> sql/ ─> PostgREST    companion (/openapi.json)
-//                                                         └──> Caddy: https://<domain>/api, /openapi.json ──> outputs
+//   config ──> signing key, OAuth client ───────────────┬──────────────┐
+//          └─> network ─> PostgreSQL ─> roles ─> sql/ ─> PostgREST    companion (/openapi.json, /oauth)
+//                                  └──> OAuth login ───────────────────┘
+//                                                         └──> Caddy: https://<domain>/api, /openapi.json, /oauth ──> outputs
 import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
@@ -10,6 +11,8 @@ import { readStackConfig } from "./config/read.js";
 import { SigningKey } from "./keys/signing-key.js";
 import { PostgresDatabase } from "./database/postgres.js";
 import { ApiRoles } from "./database/roles.js";
+import { OAuthRole } from "./database/oauth-role.js";
+import { GptOAuthClient } from "./oauth/client.js";
 import { SqlMigrations } from "./database/migrations.js";
 import { PostgrestService } from "./postgrest/service.js";
 import { CompanionService } from "./companion/service.js";
@@ -41,6 +44,10 @@ const roles = new ApiRoles("roles", {
   schemas: config.dbSchemas,
   statementTimeoutMs: config.statementTimeoutMs,
 });
+
+// The authorization server's own login and schema: outside PostgREST's reach, and outside sql/'s.
+const oauthLogin = new OAuthRole("oauth-login", { provider: db.provider, database: db.database, container: db.container.name });
+const oauthClient = new GptOAuthClient("oauth-client");
 
 const migrations = new SqlMigrations(
   "sql",
@@ -97,10 +104,21 @@ const companion = new CompanionService(
     jwtAudience: config.jwtAudience,
     maxRows: config.dbMaxRows,
     openapi: config.openapi,
+    oauth: {
+      login: { user: oauthLogin.user, password: oauthLogin.password },
+      issuer: config.oauth.issuer,
+      clientId: oauthClient.clientId,
+      clientSecret: oauthClient.clientSecret,
+      callbackUrls: config.oauth.callbackUrls,
+      signingKey: key.privateJwk,
+      cookieKey: oauthClient.cookieKey,
+      accessTokenSeconds: config.oauth.accessTokenSeconds,
+      refreshTokenSeconds: config.oauth.refreshTokenSeconds,
+    },
     planConnection: { host: db.host, port: db.hostPort, user: db.superuser, password: db.superuserPassword },
     planTriggers: migrations.digests,
   },
-  { dependsOn: [migrations] },
+  { dependsOn: [migrations, oauthLogin] },
 );
 
 const proxy = new CaddyProxy("proxy", {
@@ -126,13 +144,21 @@ export const sampleBearerToken = key.mintToken(
   config.tokenTtlSeconds,
 );
 export const jwks = key.jwks;
-// A plain object with only the API-key fields secret, so the rest stays readable in `pulumi stack output`.
+// A plain object in which only the API key, its schema URL and the OAuth client secret are secret, so the rest
+// stays readable in `pulumi stack output`.
 export const gptAction = gptActionFields({
   openApiUrl: config.openApiUrl,
   authenticatedOpenApiUrl: pulumi.secret(pulumi.interpolate`${config.openApiUrl}?view=${companion.viewKey}`),
   bearerToken: sampleBearerToken,
   anonRole: config.anonRole,
   authenticatedRole: config.authenticatedRole,
+  oauth: {
+    clientId: oauthClient.clientId,
+    clientSecret: oauthClient.clientSecret,
+    authorizationUrl: config.oauth.authorizationUrl,
+    tokenUrl: config.oauth.tokenUrl,
+    scope: config.oauth.scope,
+  },
   ...(config.originWarning ? { originWarning: config.originWarning } : {}),
 });
 // What each GPT authentication mode sees of the API, and what did not fit GPT Builder's 30 operations.

@@ -1,16 +1,31 @@
 // The companion: a Node service built from this repository (companion/Dockerfile) that serves /openapi.json from the
-// live catalog. Started after sql/ is applied; its plan step prints, during `pulumi up`, what each GPT
-// authentication mode will see and what was left out.
+// live catalog and GPT Builder's OAuth sign-in under /oauth. Started after sql/ is applied and the OAuth login exists;
+// its plan step prints, during `pulumi up`, what each GPT authentication mode will see and what was left out.
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as random from "@pulumi/random";
 import { dockerEnvs } from "../postgrest/env.js";
-import { COMPANION_PORT, companionEnv, type CompanionSettings } from "./env.js";
+import { healthyAndRestarted } from "../docker/long-running.js";
+import { COMPANION_PORT, companionEnv, withoutOAuth, type CompanionSettings } from "./env.js";
 
 /** Its name on the stack's network: the proxy's upstream stays the same when the container is replaced. */
 export const COMPANION_ALIAS = "companion";
-import { healthyAndRestarted } from "../docker/long-running.js";
+
+/** The authorization server's settings, as Inputs. */
+export interface CompanionOAuthArgs {
+  /** The OAuth login, owner of the gpt_oauth schema. */
+  readonly login: { readonly user: pulumi.Input<string>; readonly password: pulumi.Input<string> };
+  readonly issuer: string;
+  readonly clientId: pulumi.Input<string>;
+  readonly clientSecret: pulumi.Input<string>;
+  readonly callbackUrls: readonly string[];
+  /** The private JWK of the key PostgREST trusts. */
+  readonly signingKey: pulumi.Input<string>;
+  readonly cookieKey: pulumi.Input<string>;
+  readonly accessTokenSeconds: number;
+  readonly refreshTokenSeconds: number;
+}
 
 export interface CompanionServiceArgs {
   /** Absolute path of the repository: the image's build context. */
@@ -26,9 +41,10 @@ export interface CompanionServiceArgs {
   readonly authenticatedRole: pulumi.Input<string>;
   readonly apiUrl: string;
   readonly jwtSecret: pulumi.Input<string>;
-  readonly jwtAudience?: string;
+  readonly jwtAudience: string;
   readonly maxRows: number;
   readonly openapi: CompanionSettings["openapi"];
+  readonly oauth: CompanionOAuthArgs;
   /** For the plan step, which runs on this machine: the database as the migrations reach it. */
   readonly planConnection: {
     readonly host: pulumi.Input<string>;
@@ -75,6 +91,7 @@ export class CompanionService extends pulumi.ComponentResource {
       maxRows: args.maxRows,
       openapi: args.openapi,
       viewKey: key.result,
+      oauth: args.oauth,
     };
     const env = pulumi.output(settings).apply((s) => companionEnv(s as CompanionSettings));
     this.container = new docker.Container(
@@ -92,7 +109,7 @@ export class CompanionService extends pulumi.ComponentResource {
     this.upstream = pulumi.output(`${COMPANION_ALIAS}:${COMPANION_PORT}`);
 
     const planEnv = pulumi.all([env, args.planConnection]).apply(([e, c]) => ({
-      ...e,
+      ...withoutOAuth(e),
       PGHOST: c.host,
       PGPORT: String(c.port),
       PGUSER: c.user,

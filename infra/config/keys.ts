@@ -17,7 +17,7 @@ export const CONFIG_KEYS = {
   jwtAudience: {
     type: "string",
     default: "",
-    description: "PostgREST jwt-aud: when set, tokens must carry this audience (empty = not checked).",
+    description: "PostgREST jwt-aud: the audience tokens are minted for; a token naming another one is refused. Empty = the stack's API URL (<origin>/api).",
   },
   tokenTtl: {
     type: "string",
@@ -42,7 +42,7 @@ export const CONFIG_KEYS = {
   caddyImage: {
     type: "string",
     default: "caddy:2.10-alpine",
-    description: "Caddy image of the public origin (HTTPS, /api, /openapi.json), pinned by tag or digest.",
+    description: "Caddy image of the public origin (HTTPS, /api, /openapi.json, /oauth), pinned by tag or digest.",
   },
   dbName: {
     type: "string",
@@ -118,6 +118,21 @@ export const CONFIG_KEYS = {
     type: "boolean",
     default: false,
     description: "true = the GPT's schema has no operation that changes data (the database privileges still decide what is allowed).",
+  },
+  oauthCallbackUrls: {
+    type: "string",
+    default: "",
+    description: "OAuth: the Callback URL GPT Builder shows once the GPT is saved (https://chatgpt.com/aip/g-<id>/oauth/callback), comma or space separated; `npm run oauth -- callbacks add <url>` adds one without redeploying.",
+  },
+  oauthAccessTokenTtl: {
+    type: "string",
+    default: "15m",
+    description: "OAuth: lifetime of an access token, from 1m to 1h (e.g. 15m); ChatGPT gets a new one with its refresh token.",
+  },
+  oauthRefreshTokenTtl: {
+    type: "string",
+    default: "30d",
+    description: "OAuth: lifetime of a refresh token, from 1h to 365d (e.g. 30d): when it ends, the user signs in again.",
   },
 } as const satisfies Record<string, ConfigKey>;
 

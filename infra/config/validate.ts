@@ -4,10 +4,13 @@ import { CONFIG_KEYS, type ConfigKeyName } from "./keys.js";
 import { parseTimeoutMs, parseTtlSeconds } from "./durations.js";
 import { JWT_ALGORITHMS, isJwtAlgorithm, type JwtAlgorithm } from "../keys/algorithms.js";
 import { acmeEmailProblem, domainProblem } from "../proxy/public-origin.js";
+import { OAUTH_ROLE, parseOAuthSettings, type OAuthSettings } from "./oauth.js";
+import { OAUTH_SCHEMA } from "../../companion/oauth/schema.js";
 
 export interface StackConfig {
   readonly jwtAlgorithm: JwtAlgorithm;
-  readonly jwtAudience?: string;
+  /** PostgREST's jwt-aud, always set: the configured jwtAudience, else apiUrl. OAuth access tokens are minted for it. */
+  readonly jwtAudience: string;
   readonly tokenTtlSeconds: number;
   readonly tokenSubject: string;
   readonly postgresImage: string;
@@ -35,6 +38,8 @@ export interface StackConfig {
   readonly originWarning?: string;
   /** What the GPT's schema offers (lib/openapi/select-operations.ts). */
   readonly openapi: { readonly include: readonly string[]; readonly exclude: readonly string[]; readonly readOnly: boolean };
+  /** GPT Builder's OAuth option: the companion's authorization server under the origin. */
+  readonly oauth: OAuthSettings;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +86,7 @@ export function parseStackConfig(raw: Raw): StackConfig {
   const role = (key: ConfigKeyName): string => {
     const value = identifier(key, get(key), "a role name");
     if (RESERVED_ROLES.has(value) || value.startsWith("pg_")) bad(key, value, "is a reserved or superuser role name; choose your own");
+    else if (value === OAUTH_ROLE) bad(key, value, `is the OAuth server's own login, owner of the ${OAUTH_SCHEMA} schema; choose another name`);
     return value;
   };
 
@@ -124,6 +130,8 @@ export function parseStackConfig(raw: Raw): StackConfig {
     if (SYSTEM_SCHEMAS.has(schema)) {
       bad("dbSchemas", schemasValue, `must not expose a system schema or public (here ${JSON.stringify(schema)}); use a dedicated schema such as api`);
     }
+    // Password hashes and refresh tokens: PostgREST must never serve that schema, whatever its grants.
+    if (schema === OAUTH_SCHEMA) bad("dbSchemas", schemasValue, `must not expose ${OAUTH_SCHEMA}, the OAuth server's own schema (users, password hashes, tokens)`);
   }
   if (new Set(schemaList).size !== schemaList.length) bad("dbSchemas", schemasValue, "must not list a schema twice");
 
@@ -169,9 +177,11 @@ export function parseStackConfig(raw: Raw): StackConfig {
   const readOnlyValue = get("openapiReadOnly");
   if (readOnlyValue !== "true" && readOnlyValue !== "false") bad("openapiReadOnly", readOnlyValue, "must be true or false");
 
+  const apiUrl = `${origin}/api`;
   const config: StackConfig = {
     jwtAlgorithm: jwtAlgorithm as JwtAlgorithm,
-    ...(jwtAudience === "" ? {} : { jwtAudience }),
+    // Always an audience: OAuth's ID tokens (aud = the client id) and tokens for other APIs must not pass as access.
+    jwtAudience: jwtAudience === "" ? apiUrl : jwtAudience,
     tokenTtlSeconds: tokenTtlSeconds ?? 0,
     tokenSubject,
     postgresImage: image("postgresImage", false),
@@ -189,10 +199,11 @@ export function parseStackConfig(raw: Raw): StackConfig {
     ...(domain !== "" ? { domain } : {}),
     ...(domain !== "" && acmeEmail !== "" ? { acmeEmail } : {}),
     origin,
-    apiUrl: `${origin}/api`,
+    apiUrl,
     openApiUrl: `${origin}/openapi.json`,
     ...(originWarning(origin, apiPort) ? { originWarning: originWarning(origin, apiPort) } : {}),
     openapi: { include: names("openapiInclude"), exclude: names("openapiExclude"), readOnly: readOnlyValue === "true" },
+    oauth: parseOAuthSettings(get, origin, bad),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

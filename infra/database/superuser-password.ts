@@ -15,6 +15,7 @@ export function syncPasswordCommand(containerName: string): string {
   ].join(" ");
 }
 
-function shellQuote(s: string): string {
+/** One shell word, whatever the string holds. */
+export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,5 +1,5 @@
 // Signs a PostgREST token with the stack's own key, the way PostgREST will verify it: integer iat/exp (a fractional
-// exp counts as expired in v16), `kid` only when the trusted key has one, `aud` only when jwt-aud is configured.
+// exp counts as expired in v16), `kid` only when the trusted key has one, `aud` when the claims name one.
 import { SignJWT, importPKCS8 } from "jose";
 import type { KeyMaterial, TrustedKey } from "./jwt-secret.js";
 

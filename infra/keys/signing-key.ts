@@ -5,6 +5,7 @@ import * as tls from "@pulumi/tls";
 import { keySpec, type JwtAlgorithm } from "./algorithms.js";
 import { trustedKey, type KeyMaterial, type PublicJwks, type TrustedKey } from "./jwt-secret.js";
 import { mintToken, type TokenClaims } from "./mint-token.js";
+import { signingJwk } from "./signing-jwk.js";
 
 export interface SigningKeyArgs {
   /** Plain, not an Input: the algorithm decides which resource generates the key. */
@@ -18,6 +19,8 @@ export class SigningKey extends pulumi.ComponentResource {
   readonly jwtSecret: pulumi.Output<string>;
   /** The public JWKS, for asymmetric algorithms; undefined for HMAC. */
   readonly jwks: pulumi.Output<PublicJwks | undefined>;
+  /** The private key (or HMAC secret) as a JWK with alg and, when PostgREST pins one, kid: secret. */
+  readonly privateJwk: pulumi.Output<string>;
   private readonly trusted: pulumi.Output<TrustedKey>;
 
   constructor(name: string, args: SigningKeyArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -53,7 +56,8 @@ export class SigningKey extends pulumi.ComponentResource {
     this.jwtSecret = pulumi.secret(trusted.apply((t) => t.jwtSecret));
     // The JWKS holds only the public key: publishing it is safe, and unwrapping keeps it readable in outputs.
     this.jwks = pulumi.unsecret(trusted.apply((t) => t.jwks));
-    this.registerOutputs({ jwtSecret: this.jwtSecret, jwks: this.jwks });
+    this.privateJwk = pulumi.secret(pulumi.all([material, trusted]).apply(([m, t]) => signingJwk(m, t)));
+    this.registerOutputs({ jwtSecret: this.jwtSecret, jwks: this.jwks, privateJwk: this.privateJwk });
   }
 
   /** A token PostgREST will accept from this key: secret. */

@@ -10,7 +10,7 @@ export interface PostgrestSettings {
   readonly schemas: readonly string[];
   readonly anonRole: string;
   readonly jwtSecret: string;
-  readonly jwtAudience?: string;
+  readonly jwtAudience: string;
   readonly maxRows: number;
   readonly publicUrl: string;
 }
@@ -21,7 +21,7 @@ export function postgrestEnv(s: PostgrestSettings): Record<string, string> {
     PGRST_DB_SCHEMAS: s.schemas.join(","),
     PGRST_DB_ANON_ROLE: s.anonRole,
     PGRST_JWT_SECRET: s.jwtSecret,
-    ...(s.jwtAudience !== undefined ? { PGRST_JWT_AUD: s.jwtAudience } : {}),
+    PGRST_JWT_AUD: s.jwtAudience,
     PGRST_DB_MAX_ROWS: String(s.maxRows),
     PGRST_OPENAPI_SERVER_PROXY_URI: s.publicUrl,
     PGRST_SERVER_PORT: String(SERVER_PORT),

@@ -20,7 +20,8 @@ export interface PostgrestServiceArgs {
   readonly schemas: pulumi.Input<string[]>;
   /** For HMAC algorithms this is the signing key itself. */
   readonly jwtSecret: pulumi.Input<string>;
-  readonly jwtAudience?: string;
+  /** jwt-aud: always set, so tokens minted for another audience (OAuth's ID tokens among them) are refused. */
+  readonly jwtAudience: string;
   readonly maxRows: number;
   /** Where PostgREST is reached from outside, behind the proxy: https://<domain>/api. */
   readonly publicUrl: string;

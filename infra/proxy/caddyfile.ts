@@ -79,7 +79,7 @@ export function renderCaddyfile(args: CaddyfileArgs): string {
     `\t\treverse_proxy ${args.companion}`,
     "\t}",
     "",
-    "\t# The companion answers 404 here until it implements OAuth.",
+    "\t# The companion's OAuth authorization server: the issuer is <origin>/oauth, so the path stays as it is.",
     `\t@oauth path ${OAUTH_PREFIX} ${OAUTH_PREFIX}/*`,
     "\thandle @oauth {",
     `\t\treverse_proxy ${args.companion}`,

@@ -11,6 +11,7 @@ import { authenticate } from "../../lib/postgrest/index.js";
 import { runRequest } from "../../lib/db/index.js";
 import { containerEnv as envOf, runProgram, type ProgramRun } from "../support/pulumi-mocks.js";
 import { CONFIG_KEYS } from "../../infra/config/keys.js";
+import { ensureOAuthSchema } from "../../companion/oauth/schema.js";
 import { createDatabase, declaredSql, urlAs } from "../support/declared-sql.js";
 
 const run = promisify(execFile);
@@ -56,6 +57,23 @@ async function tokenWith(claims: Record<string, unknown>): Promise<string> {
 
 const sample = () => `Bearer ${stack.outputs.sampleBearerToken}`;
 
+/** A session as the OAuth login the program declares (a fixed, cluster-wide name: dropped again in afterAll). */
+async function asOAuthLogin(): Promise<pg.Client> {
+  const login = stack.one("postgresql:index/role:Role", "oauth-login-role").inputs;
+  const client = new pg.Client(urlAs(dbUrl, login.name, login.password));
+  await client.connect();
+  return client;
+}
+
+/** What the provider runs when it drops a role: its objects go to the superuser first. */
+const dropAsProvider = (role: string) => superuser.query(`REASSIGN OWNED BY "${role}" TO postgres; DROP OWNED BY "${role}"; DROP ROLE "${role}"`);
+
+/** The declared ownership step's SQL, run as the superuser as `docker exec ... psql` would (its heredoc). */
+async function runDeclaredReown(): Promise<void> {
+  const create = stack.one("command:local:Command", "oauth-login-reown").inputs.create as string;
+  await superuser.query(/<<'SQL'\n([\s\S]*)\nSQL$/.exec(create)![1]!);
+}
+
 beforeAll(async () => {
   stack = await runProgram({ ...names, jwtAlgorithm: "ES256", statementTimeout: "300ms" });
   dbUrl = await createDatabase(inject("databaseUrl"), `${p}_app`);
@@ -71,12 +89,24 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await authenticator?.end();
+  await dropAsProvider("gpt_oauth").catch(() => undefined);
   await superuser?.end();
 });
 
 describe("the declared roles on a real PostgreSQL", () => {
   test("the authenticator logs in with its generated password but holds no privilege of its own", async () => {
     await expect(authenticator.query("select * from api.notes")).rejects.toMatchObject({ code: "42501" });
+  });
+
+  test("the OAuth login owns gpt_oauth; no request role, nor the authenticator, can use it or become it", async () => {
+    const { rows } = await superuser.query(
+      `select r as role, has_schema_privilege(r, 'gpt_oauth', 'USAGE') as usage, pg_has_role(r, 'gpt_oauth', 'MEMBER') as member
+       from unnest($1::text[]) r order by 1`,
+      [[names.anonRole, names.authenticatedRole, names.authenticatorRole]],
+    );
+    expect(rows.every((r) => !r.usage && !r.member)).toBe(true);
+    const owner = await superuser.query("select nspowner::regrole::text as owner from pg_namespace where nspname = 'gpt_oauth'");
+    expect(owner.rows).toEqual([{ owner: "gpt_oauth" }]);
   });
 
   test("anon and authenticated cannot log in", async () => {
@@ -184,6 +214,17 @@ describe("the declared migration command", () => {
 });
 
 describe("pulumi destroy, then pulumi up again over the retained volume", () => {
+  beforeAll(async () => {
+    // What the companion does on its first start: its tables, then someone who signs in.
+    const oauth = await asOAuthLogin();
+    try {
+      await ensureOAuthSchema(oauth);
+      await oauth.query("insert into gpt_oauth.users (username, password_hash, role) values ('ada@example.com', 'x', $1)", [names.authenticatedRole]);
+    } finally {
+      await oauth.end();
+    }
+  });
+
   test("the data is kept and the roles, grants and row-level security come back", async () => {
     const notesBefore = await superuser.query("select id, owner, title from api.notes order by id");
     expect(notesBefore.rows.length).toBeGreaterThan(0);
@@ -191,9 +232,7 @@ describe("pulumi destroy, then pulumi up again over the retained volume", () => 
 
     // destroy: the migration command's delete step, then the provider drops each role it created.
     await runDeclaredMigrations("delete");
-    for (const role of [names.authenticatorRole, names.anonRole, names.authenticatedRole]) {
-      await superuser.query(`REASSIGN OWNED BY "${role}" TO postgres; DROP OWNED BY "${role}"; DROP ROLE "${role}"`);
-    }
+    for (const role of [names.authenticatorRole, names.anonRole, names.authenticatedRole, "gpt_oauth"]) await dropAsProvider(role);
     const policies = await superuser.query("select count(*)::int as n from pg_policies where tablename = 'notes'");
     expect(policies.rows[0].n).toBe(0);
 
@@ -211,5 +250,29 @@ describe("pulumi destroy, then pulumi up again over the retained volume", () => 
     expect((mine as { result: pg.QueryResult }).result.rows.every((r) => r.title !== "not yours")).toBe(true);
     expect(await request(undefined, "GET", "/notes", "select * from api.notes")).toMatchObject({ ok: false, error: { status: 401 } });
     expect(await request(undefined, "GET", "/announcements", "select title from api.announcements")).toMatchObject({ ok: true });
+  });
+
+  test("the OAuth login gets its tables back, users included, and the companion starts on them again", async () => {
+    // Dropping the login handed its tables to the superuser; the re-created login cannot open them by itself.
+    const orphaned = await superuser.query("select relowner::regrole::text as owner from pg_class where oid = 'gpt_oauth.users'::regclass");
+    expect(orphaned.rows).toEqual([{ owner: "postgres" }]);
+
+    await runDeclaredReown();
+    const after = await asOAuthLogin();
+    try {
+      await ensureOAuthSchema(after);
+      const { rows } = await after.query("select username from gpt_oauth.users");
+      expect(rows).toEqual([{ username: "ada@example.com" }]);
+    } finally {
+      await after.end();
+    }
+  });
+
+  test("handing the tables back again changes nothing", async () => {
+    await runDeclaredReown();
+    const { rows } = await superuser.query(
+      "select count(*)::int as n from pg_class where relnamespace = 'gpt_oauth'::regnamespace and relowner <> 'gpt_oauth'::regrole",
+    );
+    expect(rows).toEqual([{ n: 0 }]);
   });
 });

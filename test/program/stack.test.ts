@@ -67,14 +67,35 @@ describe.each(JWT_ALGORITHMS)("the stack with jwtAlgorithm %s", (algorithm) => {
     expect(result).toMatchObject({ ok: false, error: { status: 401, code: "PGRST301" } });
   });
 
+  test("the companion's OAuth signing key mints access tokens PostgREST accepts, for PostgREST's audience", async () => {
+    const { SignJWT, importJWK } = await import("jose");
+    const env = envOf(run.one(T.container, "companion-server"));
+    const jwk = JSON.parse(env.PGPT_OAUTH_SIGNING_KEY!);
+    expect(jwk.kid).toBe(isHmac(algorithm) ? undefined : (run.outputs.jwks as { keys: { kid: string }[] }).keys[0]!.kid);
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({ role: "authenticated", scope: "api" })
+      .setProtectedHeader({ alg: jwk.alg, typ: "at+jwt", ...(jwk.kid ? { kid: jwk.kid } : {}) })
+      .setSubject("a-user")
+      .setAudience(env.PGPT_JWT_AUDIENCE!)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 900)
+      .sign(await importJWK(jwk, jwk.alg));
+    expect(await authenticate(`Bearer ${token}`, postgrestConfigOf(run))).toMatchObject({ ok: true, role: "authenticated", claims: { sub: "a-user" } });
+  });
+
   test("requests without a token run as the anon role PostgREST is told about", async () => {
     expect(await authenticate(undefined, postgrestConfigOf(run))).toMatchObject({ ok: true, role: "anon", anonymous: true });
   });
 
-  test("secrets stay secret: token, GPT fields, PostgREST env, migration env; the public JWKS does not", () => {
+  test("secrets stay secret: token, GPT fields, PostgREST env, migration env, OAuth login; the public JWKS does not", () => {
     expect(run.secretOutputs.has("sampleBearerToken")).toBe(true);
-    // Only the API-key mode's key and its schema URL (which carries the view key) are secret; the rest stays readable.
-    expect([...run.secretOutputs].filter((p) => p.startsWith("gptAction")).sort()).toEqual(["gptAction.apiKey.API Key", "gptAction.apiKey.Import from URL"]);
+    // Only the API-key mode's key, its schema URL (which carries the view key) and the OAuth client secret are secret;
+    // the rest stays readable.
+    expect([...run.secretOutputs].filter((p) => p.startsWith("gptAction")).sort()).toEqual([
+      "gptAction.apiKey.API Key",
+      "gptAction.apiKey.Import from URL",
+      "gptAction.oauth.Client Secret",
+    ]);
     expect(run.one(T.container, "postgrest").secretInputs).toContain("envs");
     expect(run.one(T.container, "companion").secretInputs).toContain("envs");
     expect(run.one(T.command, "companion-plan").secretInputs).toContain("environment");
@@ -82,6 +103,7 @@ describe.each(JWT_ALGORITHMS)("the stack with jwtAlgorithm %s", (algorithm) => {
     expect(run.one(T.provider, "db-provider").secretInputs).toContain("password");
     expect(run.one(T.container, "db-server").secretInputs).toContain("envs");
     expect(run.one(T.role, "roles-authenticator").secretInputs).toContain("password");
+    expect(run.one(T.role, "oauth-login-role").secretInputs).toContain("password");
     expect(run.one(T.command, "superuser-password-sync").secretInputs).toEqual(expect.arrayContaining(["environment", "triggers"]));
     expect(run.secretOutputs.has("jwks")).toBe(false);
     expect(run.secretOutputs.has("apiUrl")).toBe(false);
@@ -120,7 +142,6 @@ describe("the stack's wiring (default config)", () => {
     expect(env.PGRST_DB_SCHEMAS).toBe(run.one(T.schema, "schema-api").inputs.name);
     expect(env.PGRST_OPENAPI_SERVER_PROXY_URI).toBe(run.outputs.apiUrl);
     expect(env.PGRST_DB_MAX_ROWS).toBe("20");
-    expect(env).not.toHaveProperty("PGRST_JWT_AUD");
   });
 
   test("the authenticator logs in without inheriting and is granted exactly anon and authenticated", () => {
@@ -165,9 +186,10 @@ describe("the stack's wiring (default config)", () => {
     expect(run.one(T.command, "sql-apply").inputs).toMatchObject({ update: "node --import tsx lib/migrate/cli.ts apply" });
   });
 
-  test("ordering: provider after the healthy database, sql/ after every role and grant, PostgREST after sql/", () => {
+  test("ordering: provider after the healthy database, sql/ after every API role and grant, PostgREST after sql/", () => {
     expect(run.dependsOn.get("db-provider")).toEqual(["db-server", "db-superuser-password-sync"]);
-    const declared = (type: string) => run.ofType(type).map((r) => r.name);
+    // The OAuth login is none of sql/'s business: it has its own ordering (test/program/oauth.test.ts).
+    const declared = (type: string) => run.ofType(type).map((r) => r.name).filter((name) => !name.startsWith("oauth-"));
     expect([...run.dependsOn.get("sql-apply")!].sort()).toEqual(
       [...declared(T.role), ...declared(T.grantRole), ...declared(T.schema), ...declared(T.grant)].sort(),
     );
@@ -183,15 +205,15 @@ describe("the stack's wiring (default config)", () => {
     expect(run.one("docker:index/remoteImage:RemoteImage", "postgrest-image").inputs.name).toBe("postgrest/postgrest:v16.4");
   });
 
-  test("the companion is built from this repository and runs the bundle's image after sql/", () => {
+  test("the companion is built from this repository and runs the bundle's image after sql/ and the OAuth login", () => {
     const image = run.one("docker:index/image:Image", "companion-image");
     expect(image.inputs).toMatchObject({ imageName: "postgrest-gpt-dev-companion", skipPush: true });
     expect(image.inputs.build.dockerfile).toMatch(/\/companion\/Dockerfile$/);
     const server = run.one(T.container, "companion-server");
     expect(server.inputs.image).toBe(image.state.repoDigest);
     expect(server.inputs.ports).toBeUndefined();
-    expect(run.dependsOn.get("companion-server")).toEqual(["sql"]);
-    expect(run.dependsOn.get("companion-plan")).toEqual(["sql"]);
+    expect(run.dependsOn.get("companion-server")).toEqual(["sql", "oauth-login"]);
+    expect(run.dependsOn.get("companion-plan")).toEqual(["sql", "oauth-login"]);
   });
 
   test("the companion judges tokens with PostgREST's own secret and roles, and reads the catalog as the authenticator", () => {
@@ -295,11 +317,12 @@ describe("configured names and audience flow through the whole stack", () => {
   });
 
   test("roles, grants, env and token all use the configured names", async () => {
-    expect(run.ofType(T.role).map((r) => r.inputs.name).sort()).toEqual(["web_anon", "web_login", "web_user"]);
+    expect(run.ofType(T.role).map((r) => r.inputs.name).sort()).toEqual(["gpt_oauth", "web_anon", "web_login", "web_user"]);
     expect(run.ofType(T.grantRole).map((g) => g.inputs.role)).toEqual(["web_login", "web_login"]);
     expect(run.ofType(T.grant).map((g) => `${g.inputs.schema}:${g.inputs.role}`).sort()).toEqual(["api:web_anon", "api:web_user", "v2:web_anon", "v2:web_user"]);
     const env = envOf(run.one(T.container, "postgrest"));
     expect(env).toMatchObject({ PGRST_DB_ANON_ROLE: "web_anon", PGRST_DB_SCHEMAS: "api,v2", PGRST_JWT_AUD: "https://data.example.com" });
+    expect(envOf(run.one(T.container, "companion-server")).PGPT_JWT_AUDIENCE).toBe("https://data.example.com");
     const result = await authenticate(`Bearer ${run.outputs.sampleBearerToken}`, postgrestConfigOf(run));
     expect(result).toMatchObject({ ok: true, role: "web_user", claims: { sub: "assistant", aud: "https://data.example.com" } });
   });

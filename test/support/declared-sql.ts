@@ -31,7 +31,7 @@ export function declaredSql(resources: readonly DeclaredResource[]): string[] {
           case "postgresql:index/grantRole:GrantRole":
             return [`GRANT ${ident(i.grantRole)} TO ${ident(i.role)}`];
           case "postgresql:index/schema:Schema":
-            return [`CREATE SCHEMA ${i.ifNotExists ? "IF NOT EXISTS " : ""}${ident(i.name)}`];
+            return [`CREATE SCHEMA ${i.ifNotExists ? "IF NOT EXISTS " : ""}${ident(i.name)}${i.owner ? ` AUTHORIZATION ${ident(i.owner)}` : ""}`];
           default: {
             if (i.objectType !== "schema") throw new Error(`declared-sql: grant on ${i.objectType} not translated`);
             return [`GRANT ${i.privileges.join(", ")} ON SCHEMA ${ident(i.schema)} TO ${ident(i.role)}`];

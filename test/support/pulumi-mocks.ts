@@ -1,7 +1,7 @@
 // Runs infra/index.ts under pulumi.runtime.setMocks: no CLI, no engine, no Docker. Computed outputs the real providers
 // would produce are synthesized for real (random passwords, PEM key pairs), so what the program derives from them —
 // PostgREST's jwt-secret, the sample token — can be checked cryptographically.
-import { randomInt } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { vi } from "vitest";
 import { pemKeyPair, type TlsKeyInputs } from "./key-material.js";
@@ -63,6 +63,10 @@ function synthesize(type: string, name: string, inputs: Record<string, any>): Re
   switch (type) {
     case "random:index/randomPassword:RandomPassword":
       return { result: alphanumeric(inputs.length ?? 16) };
+    case "random:index/randomId:RandomId": {
+      const bytes = randomBytes(inputs.byteLength);
+      return { hex: bytes.toString("hex"), b64Url: bytes.toString("base64url"), b64Std: bytes.toString("base64") };
+    }
     case "tls:index/privateKey:PrivateKey":
       return pemKeyPair(inputs as TlsKeyInputs);
     case "docker:index/remoteImage:RemoteImage":

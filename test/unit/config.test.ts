@@ -22,6 +22,7 @@ describe("stack configuration", () => {
   test("an empty stack config gets the documented defaults", () => {
     expect(parseWith({})).toEqual({
       jwtAlgorithm: "HS256",
+      jwtAudience: "http://localhost:3000/api",
       tokenTtlSeconds: 365 * 86_400,
       tokenSubject: "gpt-action",
       postgresImage: "postgres:17",
@@ -41,6 +42,15 @@ describe("stack configuration", () => {
       openApiUrl: "http://localhost:3000/openapi.json",
       originWarning: expect.stringContaining("GPT Builder cannot use http://localhost:3000: it is not https, it has a port (3000), it is this machine"),
       openapi: { include: [], exclude: [], readOnly: false },
+      oauth: {
+        callbackUrls: [],
+        accessTokenSeconds: 900,
+        refreshTokenSeconds: 30 * 86_400,
+        issuer: "http://localhost:3000/oauth",
+        authorizationUrl: "http://localhost:3000/oauth/auth",
+        tokenUrl: "http://localhost:3000/oauth/token",
+        scope: "api",
+      },
     });
   });
 
@@ -96,6 +106,19 @@ describe("stack configuration", () => {
     ["postgresImage", "postgres:latest", "must pin a version"],
     ["postgrestImage", "postgrest/postgrest:v14.5", "must be a PostgREST v16.x tag"],
     ["jwtAudience", " padded", "without surrounding spaces"],
+    ["dbSchemas", "api,gpt_oauth", "must not expose gpt_oauth, the OAuth server's own schema"],
+    ["anonRole", "gpt_oauth", "is the OAuth server's own login"],
+    ["authenticatedRole", "gpt_oauth", "is the OAuth server's own login"],
+    ["authenticatorRole", "gpt_oauth", "is the OAuth server's own login"],
+    ["oauthCallbackUrls", "https://evil.example.com/aip/g-0123456789abcdef/oauth/callback", "is not a ChatGPT callback URL"],
+    ["oauthCallbackUrls", "http://chatgpt.com/aip/g-0123456789abcdef/oauth/callback", "is not a ChatGPT callback URL"],
+    ["oauthCallbackUrls", "https://chatgpt.com/aip/g-0123456789abcdef/oauth/callback?x=1", "expected https://chatgpt.com/aip/g-<id>/oauth/callback"],
+    ["oauthAccessTokenTtl", "30s", "must be a duration from 1m to 1h"],
+    ["oauthAccessTokenTtl", "2h", "must be a duration from 1m to 1h"],
+    ["oauthAccessTokenTtl", "soon", "must be a duration from 1m to 1h"],
+    ["oauthRefreshTokenTtl", "59m", "must be a duration from 1h to 365d"],
+    ["oauthRefreshTokenTtl", "366d", "must be a duration from 1h to 365d"],
+    ["oauthRefreshTokenTtl", "2y", "must be a duration from 1h to 365d"],
   ] as const)("refuses %s = %j, naming the key, the value and what is allowed", (key, value, allowed) => {
     const problems = problemsOf({ [key]: value });
     expect(problems).toHaveLength(1);
@@ -165,14 +188,47 @@ describe("stack configuration", () => {
     expect(parseWith({ dbSchemas: "api, v2" }).dbSchemas).toEqual(["api", "v2"]);
   });
 
-  test("jwtAudience is unset when empty and kept verbatim otherwise", () => {
-    expect(parseWith({}).jwtAudience).toBeUndefined();
+  test("the audience is always set: the configured jwtAudience verbatim, else the API URL of the origin", () => {
     expect(parseWith({ jwtAudience: "https://api.example.com" }).jwtAudience).toBe("https://api.example.com");
+    expect(parseWith({ jwtAudience: "" }).jwtAudience).toBe("http://localhost:3000/api");
+    expect(parseWith({ domain: "gpt.example.com" }).jwtAudience).toBe("https://gpt.example.com/api");
   });
 
   test("a PostgREST image pinned by digest is accepted", () => {
     const image = `postgrest/postgrest@sha256:${"a".repeat(64)}`;
     expect(parseWith({ postgrestImage: image }).postgrestImage).toBe(image);
+  });
+});
+
+describe("OAuth configuration", () => {
+  const url = (id: string, host = "chatgpt.com") => `https://${host}/aip/g-${id}/oauth/callback`;
+  const a = "0123456789abcdef0123456789abcdef";
+  const b = "fedcba9876543210fedcba9876543210";
+
+  test("callback URLs separated by commas or whitespace are registered under both ChatGPT hosts, once each", () => {
+    const { callbackUrls } = parseWith({ oauthCallbackUrls: `${url(a)}, ${url(b, "chat.openai.com")}\n${url(a, "chat.openai.com")}` }).oauth;
+    expect(callbackUrls).toEqual([url(a, "chat.openai.com"), url(b, "chat.openai.com"), url(a), url(b)]);
+  });
+
+  test("each bad callback URL is named, next to the good ones", () => {
+    const problems = problemsOf({ oauthCallbackUrls: `${url(a)} https://chatgpt.com/oauth/callback` });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('"https://chatgpt.com/oauth/callback" is not a ChatGPT callback URL');
+  });
+
+  test("the issuer and its endpoints live under the origin: the domain, or the tunnel's publicUrl", () => {
+    expect(parseWith({ domain: "gpt.example.com" }).oauth).toMatchObject({
+      issuer: "https://gpt.example.com/oauth",
+      authorizationUrl: "https://gpt.example.com/oauth/auth",
+      tokenUrl: "https://gpt.example.com/oauth/token",
+    });
+    expect(parseWith({ publicUrl: "https://abc.trycloudflare.com" }).oauth.issuer).toBe("https://abc.trycloudflare.com/oauth");
+  });
+
+  test("token lifetimes take the units of tokenTtl, and the bounds themselves", () => {
+    expect(parseWith({ oauthAccessTokenTtl: "1m", oauthRefreshTokenTtl: "1h" }).oauth).toMatchObject({ accessTokenSeconds: 60, refreshTokenSeconds: 3600 });
+    expect(parseWith({ oauthAccessTokenTtl: "1h", oauthRefreshTokenTtl: "365d" }).oauth).toMatchObject({ accessTokenSeconds: 3600, refreshTokenSeconds: 365 * 86_400 });
+    expect(parseWith({ oauthAccessTokenTtl: "600", oauthRefreshTokenTtl: "2w" }).oauth).toMatchObject({ accessTokenSeconds: 600, refreshTokenSeconds: 14 * 86_400 });
   });
 });
 

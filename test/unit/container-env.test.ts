@@ -12,6 +12,7 @@ const settings = {
   schemas: ["api", "v2"],
   anonRole: "anon",
   jwtSecret: "s".repeat(64),
+  jwtAudience: "https://data.example.com/api",
   maxRows: 100,
   publicUrl: "https://data.example.com",
 };
@@ -23,6 +24,7 @@ describe("PostgREST environment", () => {
       PGRST_DB_SCHEMAS: "api,v2",
       PGRST_DB_ANON_ROLE: "anon",
       PGRST_JWT_SECRET: settings.jwtSecret,
+      PGRST_JWT_AUD: "https://data.example.com/api",
       PGRST_DB_MAX_ROWS: "100",
       PGRST_OPENAPI_SERVER_PROXY_URI: "https://data.example.com",
       PGRST_SERVER_PORT: "3000",
@@ -31,10 +33,6 @@ describe("PostgREST environment", () => {
     });
   });
 
-  test("sets PGRST_JWT_AUD only when an audience is configured", () => {
-    expect(postgrestEnv(settings)).not.toHaveProperty("PGRST_JWT_AUD");
-    expect(postgrestEnv({ ...settings, jwtAudience: "https://data.example.com" }).PGRST_JWT_AUD).toBe("https://data.example.com");
-  });
 
   test("the database URI percent-encodes user, password and database", () => {
     const uri = databaseUri("auth", "p@ss:w/rd", "postgres", 5432, "app");
@@ -76,21 +74,34 @@ describe("superuser password sync", () => {
 });
 
 describe("GPT Builder fields", () => {
+  const oauth = { clientId: "gpt-0123", clientSecret: "s3cret", authorizationUrl: "https://x/oauth/auth", tokenUrl: "https://x/oauth/token", scope: "api" };
+  const inputs = { openApiUrl: "https://x/openapi.json", authenticatedOpenApiUrl: "https://x/openapi.json?view=k", bearerToken: "t0k", anonRole: "anon", authenticatedRole: "authenticated", oauth };
+
   test("name the Builder's own fields per mode, with Bearer as the API key's auth type", () => {
-    const fields = gptAction({
-      openApiUrl: "https://x/openapi.json",
-      authenticatedOpenApiUrl: "https://x/openapi.json?view=k",
-      bearerToken: "t0k",
-      anonRole: "anon",
-      authenticatedRole: "authenticated",
-    });
+    const fields = gptAction(inputs);
     expect(fields.none).toMatchObject({ "Import from URL": "https://x/openapi.json", "Authentication Type": "None" });
     expect(fields.apiKey).toMatchObject({ "Import from URL": "https://x/openapi.json?view=k", "Authentication Type": "API Key", "API Key": "t0k", "Auth Type": "Bearer" });
     expect(fields).not.toHaveProperty("warning");
   });
 
   test("carry the reason GPT Builder would refuse the origin, when it would", () => {
-    const fields = gptAction({ openApiUrl: "http://localhost:3000/openapi.json", authenticatedOpenApiUrl: "u", bearerToken: "t", anonRole: "a", authenticatedRole: "b", originWarning: "not https" });
+    const fields = gptAction({ ...inputs, openApiUrl: "http://localhost:3000/openapi.json", originWarning: "not https" });
     expect(fields.warning).toBe("not https");
+  });
+
+  test("OAuth: exactly the Builder's OAuth fields, POST as the exchange method, and what to do with the callback URL", () => {
+    const fields = gptAction(inputs).oauth;
+    expect(fields).toEqual({
+      "Authentication Type": "OAuth",
+      "Client ID": "gpt-0123",
+      "Client Secret": "s3cret",
+      "Authorization URL": "https://x/oauth/auth",
+      "Token URL": "https://x/oauth/token",
+      Scope: "api",
+      "Token Exchange Method": "Default (POST request)",
+      "Callback URL": expect.stringContaining("npm run oauth -- callbacks add <url>"),
+      note: expect.stringContaining('"Basic authorization header" works too'),
+    });
+    expect(fields["Callback URL"]).toContain("config set oauthCallbackUrls <url>");
   });
 });
