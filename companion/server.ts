@@ -37,7 +37,9 @@ export interface CompanionOptions {
 export function createCompanion(config: CompanionConfig, options: CompanionOptions = {}): Companion {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const pool = new pg.Pool({ ...options.database, max: 4, application_name: "postgrest-gpt-companion" });
-  pool.on("error", (error) => log(`idle database connection failed: ${error.message}`));
+  // pg-pool does not wait for the connections it ends; one cut by the server meanwhile is not news after close().
+  let closing = false;
+  pool.on("error", (error) => closing || log(`idle database connection failed: ${error.message}`));
   const cache = new DocumentCache(config.cacheSeconds * 1000);
   const listener: ReloadListener = listenForReloads(
     () => new pg.Client({ ...options.database, application_name: "postgrest-gpt-companion-listen" }),
@@ -56,7 +58,7 @@ export function createCompanion(config: CompanionConfig, options: CompanionOptio
       max: 8,
       application_name: "postgrest-gpt-oauth",
     });
-    oauthPool.on("error", (error) => log(`idle OAuth database connection failed: ${error.message}`));
+    oauthPool.on("error", (error) => closing || log(`idle OAuth database connection failed: ${error.message}`));
     const db = oauthPool;
     oauth = createOAuthRoutes({ oauth: settings, audience: config.auth.jwtAud ?? "", db, log });
     ready = (async () => {
@@ -110,6 +112,7 @@ export function createCompanion(config: CompanionConfig, options: CompanionOptio
     ...(oauth ? { oauth } : {}),
     ready,
     async close() {
+      closing = true;
       clearInterval(purge);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
