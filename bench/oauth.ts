@@ -94,6 +94,8 @@ async function codes(issuer: string, clientId: string, count: number, username: 
 
 interface Run {
   latencies: number[];
+  /** Seconds since the run began, per request, to tell a warm-up stall from steady-state tails. */
+  startedAt: number[];
   errors: number;
   seconds: number;
 }
@@ -101,6 +103,7 @@ interface Run {
 /** Open loop: a request every 1/rate s regardless of how long earlier ones take, as independent users would send them. */
 async function openLoop(bodies: () => URLSearchParams, tokenUrl: string): Promise<Run> {
   const latencies: number[] = [];
+  const startedAt: number[] = [];
   let errors = 0;
   const total = RATE * SECONDS;
   const start = performance.now();
@@ -116,16 +119,18 @@ async function openLoop(bodies: () => URLSearchParams, tokenUrl: string): Promis
         const res = await fetch(tokenUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
         await res.arrayBuffer();
         latencies.push(performance.now() - t0);
+        startedAt.push((t0 - start) / 1000);
         if (res.status !== 200) errors++;
       })(),
     );
   }
   await Promise.all(pending);
-  return { latencies, errors, seconds: (performance.now() - start) / 1000 };
+  return { latencies, startedAt, errors, seconds: (performance.now() - start) / 1000 };
 }
 
 async function closedLoop(bodies: () => URLSearchParams, tokenUrl: string): Promise<Run> {
   const latencies: number[] = [];
+  const startedAt: number[] = [];
   let errors = 0;
   const start = performance.now();
   const end = start + CEILING_SECONDS * 1000;
@@ -136,16 +141,23 @@ async function closedLoop(bodies: () => URLSearchParams, tokenUrl: string): Prom
         const res = await fetch(tokenUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: bodies() });
         await res.arrayBuffer();
         latencies.push(performance.now() - t0);
+        startedAt.push((t0 - start) / 1000);
         if (res.status !== 200) errors++;
       }
     }),
   );
-  return { latencies, errors, seconds: (performance.now() - start) / 1000 };
+  return { latencies, startedAt, errors, seconds: (performance.now() - start) / 1000 };
 }
 
 function describeRun(name: string, run: Run): string {
   const sorted = [...run.latencies].sort((a, b) => a - b);
-  return `${name.padEnd(34)} ${String(sorted.length).padStart(5)} requests  ${(sorted.length / run.seconds).toFixed(0).padStart(4)} req/s  p50 ${percentile(sorted, 50).toFixed(1).padStart(5)} ms  p99 ${percentile(sorted, 99).toFixed(1).padStart(5)} ms  max ${sorted.at(-1)!.toFixed(1).padStart(5)} ms  errors ${run.errors}`;
+  const slowest = run.latencies
+    .map((ms, i) => ({ ms, at: run.startedAt[i]! }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 3)
+    .map((r) => `${r.ms.toFixed(0)} ms at ${r.at.toFixed(1)} s`)
+    .join(", ");
+  return `${name.padEnd(34)} ${String(sorted.length).padStart(5)} requests  ${(sorted.length / run.seconds).toFixed(0).padStart(4)} req/s  p50 ${percentile(sorted, 50).toFixed(1).padStart(5)} ms  p99 ${percentile(sorted, 99).toFixed(1).padStart(5)} ms  max ${sorted.at(-1)!.toFixed(1).padStart(5)} ms  errors ${run.errors}  (slowest: ${slowest})`;
 }
 
 async function main() {

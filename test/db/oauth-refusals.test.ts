@@ -4,7 +4,7 @@ import { SignJWT } from "jose";
 import * as client from "openid-client";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { OAUTH_SCHEMA } from "../../companion/oauth/schema.js";
-import { addUser, disableUser, enableUser } from "../../companion/oauth/users.js";
+import { addUser, deleteUser, disableUser, enableUser } from "../../companion/oauth/users.js";
 import { authorize, Browser, chatGptClient } from "../support/chatgpt.js";
 import { createOAuthTestDatabase, type OAuthTestDatabase } from "../support/oauth-db.js";
 import { API_URL, CALLBACK, startOAuthStack, type OAuthStack } from "../support/oauth-stack.js";
@@ -67,6 +67,14 @@ describe("client authentication", () => {
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: "invalid_client" });
     expect(res.headers.get("www-authenticate")).toMatch(/^Basic /);
+  });
+
+  test("a Basic header with client_id repeated in the body (as some clients send it) is accepted", async () => {
+    const { callback } = await signedIn();
+    const basic = `Basic ${Buffer.from(`${stack.clientId}:${stack.clientSecret}`).toString("base64")}`;
+    const res = await tokenRequest({ grant_type: "authorization_code", code: codeOf(callback), redirect_uri: CALLBACK, client_id: stack.clientId }, { authorization: basic });
+    expect(res.status).toBe(200);
+    expect(res.body.access_token).toEqual(expect.any(String));
   });
 
   test("an unknown client id is invalid_client", async () => {
@@ -228,6 +236,16 @@ describe("refresh tokens", () => {
     } finally {
       await owner.query(`update ${OAUTH_SCHEMA}.users set disabled_at = null where lower(username) = lower($1)`, [carol.username]);
     }
+  });
+
+  test("a deleted person's refresh token is invalid_grant", async () => {
+    const erin = { username: "erin@example.com", password: "erin's long passphrase" };
+    await addUser(owner, { ...erin, role: oauthDb.db.roles.authenticated, authenticator: oauthDb.db.roles.authenticator });
+    const state = client.randomState();
+    const { callback } = await authorize(config, { redirect_uri: CALLBACK, scope: "api", state }, erin);
+    const tokens = await client.authorizationCodeGrant(config, callback!, { expectedState: state });
+    await deleteUser(owner, erin.username);
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
   });
 
   test("a revoked refresh token is invalid_grant", async () => {
