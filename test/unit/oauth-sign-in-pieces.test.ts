@@ -1,0 +1,102 @@
+// The sign-in page's pieces on their own: the throttle, the HTML, the CSRF token, the ChatGPT callback URL rules.
+import { describe, expect, test } from "vitest";
+import { csrfToken } from "../../companion/oauth/interactions.js";
+import { LoginThrottle } from "../../companion/oauth/login-throttle.js";
+import { PAGE_HEADERS, renderErrorPage, renderLoginPage } from "../../companion/oauth/pages.js";
+import { callbackUrlForms, callbackUrlProblem, expandCallbackUrls } from "../../lib/oauth/callback-url.js";
+
+describe("LoginThrottle", () => {
+  const clock = () => {
+    let now = 1_000_000;
+    return { now: () => now, advance: (ms: number) => (now += ms) };
+  };
+
+  test("refuses a key after maxFailures within the window, until the window has passed", () => {
+    const c = clock();
+    const throttle = new LoginThrottle({ maxFailures: 3, windowMs: 60_000, now: c.now });
+    for (let i = 0; i < 2; i++) throttle.fail("alice");
+    expect(throttle.blockedFor("alice")).toBe(0);
+    throttle.fail("alice");
+    expect(throttle.blockedFor("alice")).toBe(60_000);
+    c.advance(59_999);
+    expect(throttle.blockedFor("alice")).toBe(1);
+    c.advance(1);
+    expect(throttle.blockedFor("alice")).toBe(0);
+  });
+
+  test("a success clears the count; other keys are never affected", () => {
+    const throttle = new LoginThrottle({ maxFailures: 2, windowMs: 60_000 });
+    throttle.fail("alice");
+    throttle.succeed("alice");
+    throttle.fail("alice");
+    expect(throttle.blockedFor("alice")).toBe(0);
+    throttle.fail("bob");
+    throttle.fail("bob");
+    expect(throttle.blockedFor("bob")).toBeGreaterThan(0);
+    expect(throttle.blockedFor("alice")).toBe(0);
+  });
+
+  test("forgets the oldest keys beyond maxEntries, so guessing many names cannot exhaust memory", () => {
+    const throttle = new LoginThrottle({ maxFailures: 1, windowMs: 60_000, maxEntries: 2 });
+    for (const name of ["a", "b", "c"]) throttle.fail(name);
+    expect(throttle.blockedFor("a")).toBe(0);
+    expect(throttle.blockedFor("c")).toBeGreaterThan(0);
+  });
+});
+
+describe("pages", () => {
+  test("every value on the sign-in page is escaped", () => {
+    const html = renderLoginPage({ action: '/oauth/interaction/x/login"><script>', csrfToken: "t", clientName: "<b>", username: '"><img src=x onerror=alert(1)>', message: "<script>alert(1)</script>" });
+    expect(html).not.toMatch(/<script|<img|<b>/);
+    expect(html).toContain("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;");
+  });
+
+  test("the error page escapes the description and marks the command as code", () => {
+    const html = renderErrorPage({ error: "invalid_redirect_uri", description: "<x>", hint: "run `npm run oauth -- callbacks add <url>`" });
+    expect(html).toContain("&lt;x&gt;");
+    expect(html).toContain("<code>npm run oauth -- callbacks add &lt;url&gt;</code>");
+  });
+
+  test("pages are never cached or framed, and forms may only post here or end at ChatGPT", () => {
+    expect(PAGE_HEADERS["Cache-Control"]).toBe("no-store");
+    expect(PAGE_HEADERS["Content-Security-Policy"]).toContain("frame-ancestors 'none'");
+    expect(PAGE_HEADERS["Content-Security-Policy"]).toContain("form-action 'self' https://chatgpt.com https://chat.openai.com;");
+    expect(PAGE_HEADERS["X-Frame-Options"]).toBe("DENY");
+  });
+
+  test("the CSRF token belongs to one interaction and one key", () => {
+    expect(csrfToken("key", "uid-1")).toBe(csrfToken("key", "uid-1"));
+    expect(csrfToken("key", "uid-1")).not.toBe(csrfToken("key", "uid-2"));
+    expect(csrfToken("key", "uid-1")).not.toBe(csrfToken("other", "uid-1"));
+  });
+});
+
+describe("ChatGPT callback URLs", () => {
+  const id = "g-0123456789abcdef0123456789abcdef";
+
+  test.each([`https://chatgpt.com/aip/${id}/oauth/callback`, `https://chat.openai.com/aip/${id}/oauth/callback`])("accepts %s", (url) => {
+    expect(callbackUrlProblem(url)).toBeUndefined();
+  });
+
+  test.each([
+    `http://chatgpt.com/aip/${id}/oauth/callback`,
+    `https://chatgpt.com.evil.example/aip/${id}/oauth/callback`,
+    `https://evil.example/aip/${id}/oauth/callback`,
+    `https://chatgpt.com/aip/${id}/oauth/callback?next=https://evil.example`,
+    `https://chatgpt.com/aip/${id}/oauth/callback/`,
+    "https://chatgpt.com/aip/g-/oauth/callback",
+    "https://chatgpt.com/connector_platform_oauth_redirect",
+  ])("refuses %s, naming it and the expected shape", (url) => {
+    expect(callbackUrlProblem(url)).toContain(`${JSON.stringify(url)} is not a ChatGPT callback URL: expected https://chatgpt.com/aip/g-<id>/oauth/callback`);
+  });
+
+  test("one URL registers both hosts; a list is deduplicated and sorted", () => {
+    const url = `https://chatgpt.com/aip/${id}/oauth/callback`;
+    expect(callbackUrlForms(url)).toEqual([url, url.replace("chatgpt.com", "chat.openai.com")]);
+    expect(expandCallbackUrls([url, url.replace("chatgpt.com", "chat.openai.com")])).toEqual([url.replace("chatgpt.com", "chat.openai.com"), url]);
+  });
+
+  test("a list with bad URLs names every one", () => {
+    expect(() => expandCallbackUrls(["https://a.example/cb", "https://b.example/cb"])).toThrow(/a\.example.*b\.example/);
+  });
+});
