@@ -4,7 +4,6 @@
 // writes gpt_oauth.store on PostgreSQL. Target: p99 < 50 ms at 100 req/s.
 //   npm run bench:oauth [-- --alg ES256] (default HS256). Starts an embedded PostgreSQL unless DATABASE_URL is set.
 import { randomBytes } from "node:crypto";
-import { createServer, type AddressInfo } from "node:net";
 import pg from "pg";
 import { readCompanionConfig } from "../companion/config.js";
 import { ensureOAuthSchema, OAUTH_SCHEMA } from "../companion/oauth/schema.js";
@@ -14,6 +13,7 @@ import { isJwtAlgorithm, type JwtAlgorithm } from "../infra/keys/algorithms.js";
 import { trustedKey } from "../infra/keys/jwt-secret.js";
 import { signingJwk } from "../infra/keys/signing-jwk.js";
 import { startEmbeddedPostgres } from "../test/support/embedded-postgres.js";
+import { freePort } from "../test/support/free-port.js";
 import { materialFor } from "../test/support/key-material.js";
 
 const RATE = 100;
@@ -37,14 +37,6 @@ function urlFor(base: string, database: string, user?: string): string {
     u.password = PASSWORD;
   }
   return u.toString();
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 function algorithmArgument(): JwtAlgorithm {

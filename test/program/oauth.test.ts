@@ -5,18 +5,8 @@ import { decodeJwt } from "jose";
 import { authenticate } from "../../lib/postgrest/index.js";
 import { readCompanionConfig } from "../../companion/config.js";
 import { reownSchemaCommand } from "../../infra/database/schema-owner.js";
-import { containerEnv as envOf, runProgram, type ProgramRun } from "../support/pulumi-mocks.js";
+import { containerEnv as envOf, RESOURCE_TYPES as T, runProgram, type ProgramRun } from "../support/pulumi-mocks.js";
 
-const T = {
-  password: "random:index/randomPassword:RandomPassword",
-  randomId: "random:index/randomId:RandomId",
-  container: "docker:index/container:Container",
-  role: "postgresql:index/role:Role",
-  grantRole: "postgresql:index/grantRole:GrantRole",
-  grant: "postgresql:index/grant:Grant",
-  schema: "postgresql:index/schema:Schema",
-  command: "command:local:Command",
-} as const;
 
 const callback = (id: string, host = "chatgpt.com") => `https://${host}/aip/g-${id}/oauth/callback`;
 const GPT_A = "0123456789abcdef0123456789abcdef";

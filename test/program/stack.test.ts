@@ -3,21 +3,8 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { authenticate } from "../../lib/postgrest/index.js";
 import { JWT_ALGORITHMS, isHmac } from "../../infra/keys/algorithms.js";
-import { containerEnv as envOf, runProgram, type ProgramRun } from "../support/pulumi-mocks.js";
+import { containerEnv as envOf, RESOURCE_TYPES as T, runProgram, type ProgramRun } from "../support/pulumi-mocks.js";
 
-const T = {
-  password: "random:index/randomPassword:RandomPassword",
-  tlsKey: "tls:index/privateKey:PrivateKey",
-  container: "docker:index/container:Container",
-  volume: "docker:index/volume:Volume",
-  network: "docker:index/network:Network",
-  provider: "pulumi:providers:postgresql",
-  role: "postgresql:index/role:Role",
-  grantRole: "postgresql:index/grantRole:GrantRole",
-  grant: "postgresql:index/grant:Grant",
-  schema: "postgresql:index/schema:Schema",
-  command: "command:local:Command",
-} as const;
 
 /** lib/postgrest configured exactly as the PostgREST container is. */
 function postgrestConfigOf(run: ProgramRun) {

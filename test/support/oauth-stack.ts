@@ -1,7 +1,6 @@
 // The companion with its authorization server on a real database, configured as the stack configures it, for one
 // signing algorithm. The issuer is plain http on 127.0.0.1 (the public origin is Caddy's job); a fixed port lets the
 // same companion be stopped and started again, as a container restart would.
-import { createServer, type AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { readCompanionConfig, type CompanionConfig } from "../../companion/config.js";
 import { createCompanion, type Companion } from "../../companion/server.js";
@@ -9,6 +8,7 @@ import type { JwtAlgorithm } from "../../infra/keys/algorithms.js";
 import { trustedKey } from "../../infra/keys/jwt-secret.js";
 import { signingJwk } from "../../infra/keys/signing-jwk.js";
 import { applyMigrations, listSqlFiles } from "../../lib/migrate/index.js";
+import { freePort } from "./free-port.js";
 import { materialFor } from "./key-material.js";
 import type { OAuthTestDatabase } from "./oauth-db.js";
 
@@ -26,14 +26,6 @@ export interface OAuthStack {
   companion: Companion;
   restart(): Promise<void>;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export async function migrateExampleApi(oauthDb: OAuthTestDatabase): Promise<void> {

@@ -174,3 +174,19 @@ export async function runProgram(config: Record<string, string> = {}): Promise<P
   };
   return { resources, dependsOn, outputs, secretOutputs, ofType, one };
 }
+
+/** Pulumi type tokens of the resources the program creates, for finding them among the mocked registrations. */
+export const RESOURCE_TYPES = {
+  password: "random:index/randomPassword:RandomPassword",
+  tlsKey: "tls:index/privateKey:PrivateKey",
+  container: "docker:index/container:Container",
+  volume: "docker:index/volume:Volume",
+  network: "docker:index/network:Network",
+  provider: "pulumi:providers:postgresql",
+  role: "postgresql:index/role:Role",
+  grantRole: "postgresql:index/grantRole:GrantRole",
+  grant: "postgresql:index/grant:Grant",
+  schema: "postgresql:index/schema:Schema",
+  command: "command:local:Command",
+  randomId: "random:index/randomId:RandomId",
+} as const;
