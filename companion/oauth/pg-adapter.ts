@@ -2,7 +2,7 @@
 // row of gpt_oauth.store, so restarting the companion loses nothing. Expired rows are invisible at once and purged
 // later; JWT access tokens are never stored (oidc-provider does not persist them).
 import type pg from "pg";
-import type { Adapter, AdapterPayload } from "oidc-provider";
+import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
 import { OAUTH_SCHEMA } from "./schema.js";
 
 const TABLE = `${OAUTH_SCHEMA}.store`;
@@ -37,8 +37,21 @@ export class PgAdapter implements Adapter {
     return this.one(`model = $1 and user_code = $2`, [this.model, userCode]);
   }
 
+  /**
+   * oidc-provider checks `consumed` and then calls this, so two requests racing with one code both pass its check.
+   * The row decides: only the request that marks it wins; the loser is a replay, and like a replay it revokes
+   * everything issued from the grant (RFC 6749 4.1.2), the winner's tokens included.
+   */
   async consume(id: string): Promise<void> {
-    await this.db.query(`update ${TABLE} set consumed_at = now() where model = $1 and id = $2 and consumed_at is null`, [this.model, id]);
+    const { rows } = await this.db.query<{ grant_id: string | null }>(
+      `update ${TABLE} set consumed_at = now() where model = $1 and id = $2 and consumed_at is null returning grant_id`,
+      [this.model, id],
+    );
+    if (rows.length) return;
+    const { rows: used } = await this.db.query<{ grant_id: string | null }>(`select grant_id from ${TABLE} where model = $1 and id = $2`, [this.model, id]);
+    const grantId = used[0]?.grant_id;
+    if (grantId) await this.db.query(`delete from ${TABLE} where grant_id = $1 or (model = 'Grant' and id = $1)`, [grantId]);
+    throw new errors.InvalidGrant(`${this.model === "AuthorizationCode" ? "authorization code" : this.model} already consumed`);
   }
 
   async destroy(id: string): Promise<void> {

@@ -134,6 +134,21 @@ describe("authorization codes", () => {
     await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
   });
 
+  test("a code sent by several requests at once is redeemed at most once, and whatever it issued is revoked", async () => {
+    for (let round = 0; round < 3; round++) {
+      const { callback } = await signedIn();
+      const body = withClient({ grant_type: "authorization_code", code: codeOf(callback), redirect_uri: CALLBACK });
+      const answers = await Promise.all(Array.from({ length: 8 }, () => tokenRequest(body)));
+      const won = answers.filter((a) => a.status === 200);
+      expect(won.length).toBeLessThanOrEqual(1);
+      expect(answers.filter((a) => a.status !== 200).every((a) => a.status === 400 && a.body.error === "invalid_grant")).toBe(true);
+      for (const winner of won) {
+        const refresh = await tokenRequest(withClient({ grant_type: "refresh_token", refresh_token: winner.body.refresh_token! }));
+        expect(refresh).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
+      }
+    }
+  });
+
   test("a code lives 60 seconds; an expired one is invalid_grant", async () => {
     const { callback, state } = await signedIn();
     const { rows } = await owner.query(
