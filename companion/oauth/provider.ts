@@ -66,10 +66,21 @@ export function createAuthorizationServer({ oauth, audience, db }: Authorization
     // would make the consent prompt ask for it as one.
     allowOmittingSingleRegisteredRedirectUri: false,
     cookies: { keys: [oauth.cookieKey] },
+    // Only the two ways GPT Builder authenticates; discovery then advertises nothing else.
+    clientAuthMethods: ["client_secret_post", "client_secret_basic"],
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
+      revocation: {
+        enabled: true,
+        // A client revokes only what was issued to it; there is one client, so anything else is refused quietly.
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
       userinfo: { enabled: false },
+      // On by default and unused here: logout would serve its own page (outside PAGE_HEADERS), PAR and DPoP would
+      // issue requests and bindings PostgREST knows nothing of.
+      rpInitiatedLogout: { enabled: false },
+      pushedAuthorizationRequests: { enabled: false },
+      dPoP: { enabled: false },
       resourceIndicators: {
         enabled: true,
         // ChatGPT never sends `resource`; without a default no JWT would be issued.
@@ -132,6 +143,12 @@ export function createAuthorizationServer({ oauth, audience, db }: Authorization
   const provider = new Provider(oauth.issuer, configuration);
   // Behind Caddy; companion/oauth/mount.ts sets the forwarded headers from the configured origin, never the request's.
   provider.proxy = true;
+  // Discovery lists the OpenID scopes it knows (openid, offline_access), both refused here; the one that works is
+  // the API's resource scope. Its `discovery` setting cannot replace a computed member, so this rewrites the answer.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route === "discovery" && ctx.body && typeof ctx.body === "object") (ctx.body as Record<string, unknown>).scopes_supported = [API_SCOPE];
+  });
   return provider;
 }
 

@@ -49,6 +49,43 @@ afterAll(async () => {
   await oauthDb?.drop();
 });
 
+describe("what the server offers", () => {
+  test("discovery advertises only what works: the code flow, two client authentication methods, the api scope", async () => {
+    const doc = (await (await fetch(`${stack.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(doc).toMatchObject({
+      issuer: stack.issuer,
+      authorization_endpoint: `${stack.issuer}/auth`,
+      token_endpoint: `${stack.issuer}/token`,
+      revocation_endpoint: `${stack.issuer}/token/revocation`,
+      response_types_supported: ["code"],
+      grant_types_supported: ["authorization_code", "refresh_token"],
+      token_endpoint_auth_methods_supported: ["client_secret_post", "client_secret_basic"],
+      scopes_supported: ["api"],
+      code_challenge_methods_supported: ["S256"],
+      authorization_response_iss_parameter_supported: true,
+    });
+    for (const absent of ["end_session_endpoint", "pushed_authorization_request_endpoint", "userinfo_endpoint", "introspection_endpoint", "registration_endpoint", "device_authorization_endpoint", "dpop_signing_alg_values_supported"]) {
+      expect(doc, absent).not.toHaveProperty(absent);
+    }
+  });
+
+  test.each(["/session/end", "/request", "/me", "/token/introspection", "/reg", "/device/auth"])("%s is not served", async (path) => {
+    const res = await fetch(`${stack.issuer}${path}`, { method: path === "/session/end" || path === "/me" ? "GET" : "POST" });
+    expect(res.status).toBe(404);
+  });
+
+  test("an HMAC stack publishes no key at all", async () => {
+    expect(await (await fetch(`${stack.issuer}/jwks`)).json()).toEqual({ keys: [] });
+  });
+
+  test("the client credentials and password grants are refused", async () => {
+    for (const grant of ["client_credentials", "password"]) {
+      const res = await tokenRequest(withClient({ grant_type: grant, username: carol.username, password: carol.password, scope: "api" }));
+      expect(res, grant).toMatchObject({ status: 400, body: { error: "unsupported_grant_type" } });
+    }
+  });
+});
+
 describe("client authentication", () => {
   test("a wrong client secret in the POST body (Default) is invalid_client", async () => {
     const wrong = await chatGptClient(stack.issuer, stack.clientId, `${stack.clientSecret}x`, "post");
