@@ -4,6 +4,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type Provider from "oidc-provider";
 import type pg from "pg";
+import { clientAddress } from "./client-address.js";
 import { LoginThrottle } from "./login-throttle.js";
 import { PAGE_HEADERS, renderErrorPage, renderLoginPage } from "./pages.js";
 import { API_SCOPE, scopeIsAllowed } from "./provider.js";
@@ -35,12 +36,6 @@ function csrfMatches(expected: string, given: unknown): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Caddy sets X-Forwarded-For to the address it saw; without Caddy (tests) the socket's address. */
-function clientAddress(req: IncomingMessage): string {
-  const forwarded = String(req.headers["x-forwarded-for"] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  return forwarded.at(-1) ?? req.socket.remoteAddress ?? "unknown";
-}
-
 async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
   if (!String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) return undefined;
   const chunks: Buffer[] = [];
@@ -64,9 +59,12 @@ const EXPIRED = {
 };
 
 export function createInteractionHandler({ provider, db, cookieKey, mountPath, log }: InteractionOptions): InteractionHandler {
-  // Per sign-in name and per client address: guessing one person's password, or many people's from one place.
-  const byName = new LoginThrottle({ maxFailures: 5, windowMs: FAILURE_WINDOW_MS });
-  const byAddress = new LoginThrottle({ maxFailures: 30, windowMs: FAILURE_WINDOW_MS });
+  // Three limits. A name from one address: someone mistyping, or one attacker on one account. A name from anywhere:
+  // guessing one account from many addresses, set higher so a stranger cannot lock a person out with five tries.
+  // An address over all names: spraying common passwords, set higher still for people behind one NAT.
+  const byNameAndAddress = new LoginThrottle({ maxFailures: 5, windowMs: FAILURE_WINDOW_MS });
+  const byName = new LoginThrottle({ maxFailures: 20, windowMs: FAILURE_WINDOW_MS });
+  const byAddress = new LoginThrottle({ maxFailures: 50, windowMs: FAILURE_WINDOW_MS });
   const route = new RegExp(`^${mountPath}/interaction/([A-Za-z0-9_-]{1,64})(/login)?$`);
 
   return async (req, res, pathname) => {
@@ -101,20 +99,23 @@ export function createInteractionHandler({ provider, db, cookieKey, mountPath, l
     const username = (form.get("username") ?? "").trim();
     const password = form.get("password") ?? "";
     const nameKey = username.toLowerCase();
-    const address = clientAddress(req);
-    const wait = Math.max(byName.blockedFor(nameKey), byAddress.blockedFor(address));
+    const address = clientAddress(String(req.headers["x-forwarded-for"] ?? ""), req.socket.remoteAddress);
+    const pairKey = `${nameKey}\n${address}`;
+    const wait = Math.max(byNameAndAddress.blockedFor(pairKey), byName.blockedFor(nameKey), byAddress.blockedFor(address));
     if (wait > 0) {
       log(`oauth: sign-in throttled for ${address}`);
       const minutes = Math.ceil(wait / 60_000);
       return sendPage(res, 429, renderLoginPage({ action, csrfToken: csrf, clientName, username, message: `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` }));
     }
+    // Counted before the password is checked, so parallel guesses cannot all start under the limit.
+    byNameAndAddress.attempt(pairKey);
+    byName.attempt(nameKey);
+    byAddress.attempt(address);
     const user = username && password ? await verifyLogin(db, username, password) : undefined;
-    if (!user) {
-      byName.fail(nameKey);
-      byAddress.fail(address);
-      return sendPage(res, 401, renderLoginPage({ action, csrfToken: csrf, clientName, username, message: "Wrong username or password." }));
-    }
+    if (!user) return sendPage(res, 401, renderLoginPage({ action, csrfToken: csrf, clientName, username, message: "Wrong username or password." }));
+    byNameAndAddress.succeed(pairKey);
     byName.succeed(nameKey);
+    byAddress.forgive(address);
     await provider.interactionFinished(req, res, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
   };
 }

@@ -41,6 +41,14 @@ export function renderCaddyfile(args: CaddyfileArgs): string {
   if (problems.length > 0) throw new Error(`Cannot render the Caddyfile:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
 
   const global = args.domain === undefined ? ["auto_https off"] : args.acmeEmail === undefined ? [] : [`email ${args.acmeEmail}`];
+  // Local mode listens on 127.0.0.1 only, so every peer is this machine: the tunnel, through Docker's private
+  // gateway. Trusting private ranges keeps the client's address in X-Forwarded-For (Caddy appends instead of
+  // replacing), which the sign-in throttle needs; otherwise every visitor would share the tunnel's address. With a
+  // domain, peers are the internet and nothing they send in X-Forwarded-For is kept.
+  const companion =
+    args.domain === undefined
+      ? [`\t\treverse_proxy ${args.companion} {`, "\t\t\ttrusted_proxies private_ranges", "\t\t}"]
+      : [`\t\treverse_proxy ${args.companion}`];
   const site =
     args.domain === undefined
       ? ["# No hostname: tunnels (cloudflared, ngrok) forward with a Host header of their own.", `http://:${args.httpPort} {`]
@@ -53,7 +61,8 @@ export function renderCaddyfile(args: CaddyfileArgs): string {
     ...site,
     "\theader -Server",
     "\t# Caddy hides Authorization and Cookie values in access logs unless log_credentials is set: keep it unset.",
-    `\t# The ${VIEW_KEY_PARAMETER} query parameter of /openapi.json is a secret too: dropped from the logged URI.`,
+    `\t# The ${VIEW_KEY_PARAMETER} query parameter of /openapi.json is a secret too: dropped from the logged URI. So is`,
+    "\t# the Location of responses: after sign-in it carries the authorization code to ChatGPT.",
     "\tlog {",
     "\t\toutput stdout",
     "\t\tformat filter {",
@@ -62,6 +71,7 @@ export function renderCaddyfile(args: CaddyfileArgs): string {
     "\t\t\t\trequest>uri query {",
     `\t\t\t\t\tdelete ${VIEW_KEY_PARAMETER}`,
     "\t\t\t\t}",
+    "\t\t\t\tresp_headers>Location delete",
     "\t\t\t}",
     "\t\t}",
     "\t}",
@@ -82,7 +92,7 @@ export function renderCaddyfile(args: CaddyfileArgs): string {
     "\t# The companion's OAuth authorization server: the issuer is <origin>/oauth, so the path stays as it is.",
     `\t@oauth path ${OAUTH_PREFIX} ${OAUTH_PREFIX}/*`,
     "\thandle @oauth {",
-    `\t\treverse_proxy ${args.companion}`,
+    ...companion,
     "\t}",
     "",
     "\thandle {",

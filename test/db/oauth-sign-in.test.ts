@@ -66,12 +66,22 @@ describe("the sign-in page", () => {
     expect(res.headers.get("cache-control")).toBe("no-store");
   });
 
-  test("an unknown name gets exactly the answer a wrong password gets", async () => {
+  test("an unknown name gets exactly the answer a known name with a wrong password gets", async () => {
     const form = await openForm();
-    const wrongPassword = await submit(form, { csrf: form.csrf, username: "erin@example.com", password: "wrong password here" });
-    const unknown = await submit(form, { csrf: form.csrf, username: "frank@example.com", password: "wrong password here" });
-    expect(unknown.status).toBe(wrongPassword.status);
-    expect(unknown.html.replace("frank@example.com", "X")).toBe(wrongPassword.html.replace("erin@example.com", "X"));
+    const known = await submit(form, { csrf: form.csrf, username: "dave@example.com", password: "wrong password here" });
+    const unknown = await submit(form, { csrf: form.csrf, username: "zoe@example.com", password: "wrong password here" });
+    expect(known.status).toBe(401);
+    expect(unknown.status).toBe(known.status);
+    expect(unknown.html.replace("zoe@example.com", "X")).toBe(known.html.replace("dave@example.com", "X"));
+  });
+
+  test("a burst of parallel guesses for one name is held to the limit: five are checked, the rest refused", async () => {
+    const target = { username: "hank@example.com", password: "hank's long passphrase" };
+    await addUser(owner, { ...target, role: oauthDb.db.roles.authenticated, authenticator: oauthDb.db.roles.authenticator });
+    const form = await openForm();
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => submit(form, { csrf: form.csrf, username: target.username, password: `guess number ${i}` })));
+    expect(answers.filter((a) => a.status === 401)).toHaveLength(5);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(25);
   });
 
   test("a post without the form's CSRF token is refused and signs nobody in", async () => {

@@ -14,6 +14,7 @@ import { readCompanionConfig } from "../../companion/config.js";
 import { createCompanion, type Companion } from "../../companion/server.js";
 import { renderCaddyfile } from "../../infra/proxy/caddyfile.js";
 import { applyMigrations, listSqlFiles } from "../../lib/migrate/index.js";
+import { addUser } from "../../companion/oauth/users.js";
 import { createOAuthTestDatabase, type OAuthTestDatabase } from "../support/oauth-db.js";
 
 const CALLBACK = "https://chatgpt.com/aip/g-0123456789abcdef0123456789abcdef/oauth/callback";
@@ -30,6 +31,7 @@ describe.skipIf(!hasCaddy && !process.env.CI)("the origin through Caddy (needs t
   let dir = "";
   let origin = "";
   let caddyLog = "";
+  const logged: string[] = [];
 
   beforeAll(async () => {
     if (!hasCaddy) throw new Error("CI is set but caddy is not on PATH: install it (apt-get install caddy), as .ci/run does");
@@ -51,7 +53,7 @@ describe.skipIf(!hasCaddy && !process.env.CI)("the origin through Caddy (needs t
         PGPT_OAUTH_SIGNING_KEY: JSON.stringify({ kty: "oct", k: Buffer.from("caddy-test-secret-of-at-least-32-chars").toString("base64url"), alg: "HS256" }),
         PGPT_OAUTH_PGUSER: decodeURIComponent(oauthLogin.username), PGPT_OAUTH_PGPASSWORD: decodeURIComponent(oauthLogin.password),
       }),
-      { database, log: () => {} },
+      { database, log: (line) => logged.push(line) },
     );
     await companion.ready;
     const companionPort = await listen(companion.server);
@@ -133,6 +135,62 @@ describe.skipIf(!hasCaddy && !process.env.CI)("the origin through Caddy (needs t
     expect(await page.text()).toContain('name="password"');
     expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     expect(page.headers.get("cache-control")).toBe("no-store");
+  });
+
+  test("behind a tunnel the throttle counts the client's address, not the tunnel's", async () => {
+    const owner = await oauthDb.db.connect(oauthDb.oauthUrl);
+    await addUser(owner, { username: "ivy@example.com", password: "ivy's long passphrase", role: oauthDb.db.roles.authenticated, authenticator: oauthDb.db.roles.authenticator });
+    const signIn = async (client: string) => {
+      const query = new URLSearchParams({ response_type: "code", client_id: "gpt-caddy-test-client", redirect_uri: CALLBACK, scope: "api", state: "s" });
+      // As cloudflared or ngrok forward it: the chain the client sent, then the address the tunnel saw.
+      const headers = { "X-Forwarded-For": `6.6.6.6, ${client}` };
+      const start = await fetch(`${origin}/oauth/auth?${query}`, { redirect: "manual", headers });
+      const cookie = start.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      const path = new URL(start.headers.get("location")!, origin).pathname;
+      const html = await (await fetch(`${origin}${path}`, { headers: { ...headers, cookie } })).text();
+      const csrf = /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+      const res = await fetch(`${origin}${path}/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { ...headers, cookie, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ csrf, username: "ivy@example.com", password: "a wrong password" }).toString(),
+      });
+      return res.status;
+    };
+    for (let i = 0; i < 5; i++) expect(await signIn("198.51.100.9")).toBe(401);
+    expect(await signIn("198.51.100.9")).toBe(429);
+    expect(await signIn("198.51.100.10")).toBe(401);
+    expect(logged.join("\n")).toContain("sign-in throttled for 198.51.100.9");
+  });
+
+  test("a sign-in through Caddy ends at ChatGPT's callback, and the access log keeps no authorization code", async () => {
+    const owner = await oauthDb.db.connect(oauthDb.oauthUrl);
+    await addUser(owner, { username: "jo@example.com", password: "jo's long passphrase", role: oauthDb.db.roles.authenticated, authenticator: oauthDb.db.roles.authenticator });
+    const query = new URLSearchParams({ response_type: "code", client_id: "gpt-caddy-test-client", redirect_uri: CALLBACK, scope: "api", state: "s" });
+    const cookies = new Map<string, string>();
+    const go = async (url: string, init: RequestInit = {}) => {
+      const res = await fetch(url, { ...init, redirect: "manual", headers: { ...(init.headers as Record<string, string>), cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join("; ") } });
+      for (const line of res.headers.getSetCookie()) {
+        const [pair] = line.split(";");
+        cookies.set(pair!.slice(0, pair!.indexOf("=")), pair!.slice(pair!.indexOf("=") + 1));
+      }
+      return res;
+    };
+    const start = await go(`${origin}/oauth/auth?${query}`);
+    const path = new URL(start.headers.get("location")!, origin).pathname;
+    const html = await (await go(`${origin}${path}`)).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+    let res = await go(`${origin}${path}/login`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ csrf, username: "jo@example.com", password: "jo's long passphrase" }).toString(),
+    });
+    // The issuer is https://gpt.example.com; here Caddy is plain http on 127.0.0.1, so follow by path.
+    while (res.status === 303 && !res.headers.get("location")!.startsWith(CALLBACK)) res = await go(`${origin}${new URL(res.headers.get("location")!, origin).pathname}`);
+    const code = new URL(res.headers.get("location")!).searchParams.get("code")!;
+    expect(code).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    await expect.poll(() => caddyLog, { timeout: 5_000 }).toMatch(/"uri":"\/oauth\/auth\//);
+    expect(caddyLog).not.toContain(code);
   });
 
   test("anything else is a JSON 404, and /apinotes is not mistaken for /api", async () => {

@@ -122,7 +122,9 @@ describe.skipIf(!hasCaddy && !process.env.CI)("caddy reads the rendered Caddyfil
       const { routes } = await adapt(mode);
       const toCompanion = [{ handler: "reverse_proxy", upstreams: [{ dial: COMPANION }] }];
       expect(handlersFor(routes, ["/openapi.json"])).toEqual(toCompanion);
-      expect(handlersFor(routes, ["/oauth", "/oauth/*"])).toEqual(toCompanion);
+      // Behind a tunnel (local mode) the companion hears the client's address from private-range peers.
+      const trusted = mode === "local" ? { trusted_proxies: ["192.168.0.0/16", "172.16.0.0/12", "10.0.0.0/8", "127.0.0.1/8", "fd00::/8", "::1"] } : {};
+      expect(handlersFor(routes, ["/oauth", "/oauth/*"])).toEqual([{ ...toCompanion[0], ...trusted }]);
     });
 
     test("anything else gets a 404 with a JSON body", async () => {

@@ -1,6 +1,7 @@
 // The sign-in page's pieces on their own: the throttle, the HTML, the CSRF token, the ChatGPT callback URL rules.
 import { describe, expect, test } from "vitest";
 import { csrfToken } from "../../companion/oauth/interactions.js";
+import { clientAddress } from "../../companion/oauth/client-address.js";
 import { LoginThrottle } from "../../companion/oauth/login-throttle.js";
 import { PAGE_HEADERS, renderErrorPage, renderLoginPage } from "../../companion/oauth/pages.js";
 import { callbackUrlForms, callbackUrlProblem, expandCallbackUrls } from "../../lib/oauth/callback-url.js";
@@ -14,9 +15,9 @@ describe("LoginThrottle", () => {
   test("refuses a key after maxFailures within the window, until the window has passed", () => {
     const c = clock();
     const throttle = new LoginThrottle({ maxFailures: 3, windowMs: 60_000, now: c.now });
-    for (let i = 0; i < 2; i++) throttle.fail("alice");
+    for (let i = 0; i < 2; i++) throttle.attempt("alice");
     expect(throttle.blockedFor("alice")).toBe(0);
-    throttle.fail("alice");
+    throttle.attempt("alice");
     expect(throttle.blockedFor("alice")).toBe(60_000);
     c.advance(59_999);
     expect(throttle.blockedFor("alice")).toBe(1);
@@ -26,21 +27,58 @@ describe("LoginThrottle", () => {
 
   test("a success clears the count; other keys are never affected", () => {
     const throttle = new LoginThrottle({ maxFailures: 2, windowMs: 60_000 });
-    throttle.fail("alice");
+    throttle.attempt("alice");
     throttle.succeed("alice");
-    throttle.fail("alice");
+    throttle.attempt("alice");
     expect(throttle.blockedFor("alice")).toBe(0);
-    throttle.fail("bob");
-    throttle.fail("bob");
+    throttle.attempt("bob");
+    throttle.attempt("bob");
     expect(throttle.blockedFor("bob")).toBeGreaterThan(0);
     expect(throttle.blockedFor("alice")).toBe(0);
   });
 
-  test("forgets the oldest keys beyond maxEntries, so guessing many names cannot exhaust memory", () => {
-    const throttle = new LoginThrottle({ maxFailures: 1, windowMs: 60_000, maxEntries: 2 });
-    for (const name of ["a", "b", "c"]) throttle.fail(name);
+  test("forgets the oldest keys that are not refused beyond maxEntries; a refused key survives any flood", () => {
+    const throttle = new LoginThrottle({ maxFailures: 2, windowMs: 60_000, maxEntries: 2 });
+    throttle.attempt("victim");
+    throttle.attempt("victim");
+    for (const name of ["a", "b", "c", "d"]) throttle.attempt(name);
+    expect(throttle.blockedFor("victim")).toBeGreaterThan(0);
+    throttle.attempt("a");
     expect(throttle.blockedFor("a")).toBe(0);
-    expect(throttle.blockedFor("c")).toBeGreaterThan(0);
+    expect(throttle.blockedFor("d")).toBe(0);
+    throttle.attempt("d");
+    throttle.attempt("d");
+    expect(throttle.blockedFor("d")).toBeGreaterThan(0);
+    expect(throttle.blockedFor("victim")).toBeGreaterThan(0);
+  });
+
+  test("forgive takes back one attempt only, so one success on a shared address keeps the others' failures", () => {
+    const throttle = new LoginThrottle({ maxFailures: 3, windowMs: 60_000 });
+    for (let i = 0; i < 3; i++) throttle.attempt("nat");
+    throttle.forgive("nat");
+    expect(throttle.blockedFor("nat")).toBe(0);
+    throttle.attempt("nat");
+    expect(throttle.blockedFor("nat")).toBeGreaterThan(0);
+  });
+});
+
+describe("clientAddress: the key of the per-address limit", () => {
+  test.each([
+    ["domain mode: Caddy replaced the header with the peer", "203.0.113.7", "172.18.0.1", "203.0.113.7"],
+    ["behind a tunnel: the right-most public address, not what the client typed on the left", "1.2.3.4, 198.51.100.9, 172.18.0.1", "172.18.0.1", "198.51.100.9"],
+    ["no public address (a LAN test): the right-most entry", "192.168.1.20, 172.18.0.1", "172.18.0.1", "172.18.0.1"],
+    ["no header: the socket's address", "", "127.0.0.1", "127.0.0.1"],
+    ["garbage entries are ignored", "not-an-ip, 203.0.113.7", undefined, "203.0.113.7"],
+    ["an IPv4-mapped IPv6 socket address is the IPv4 address", "", "::ffff:203.0.113.7", "203.0.113.7"],
+    ["IPv6 counts per /64", "2001:db8:1:2:aaaa:bbbb:cccc:dddd", undefined, "2001:db8:1:2::/64"],
+    ["compressed IPv6 too", "2001:db8::1", undefined, "2001:db8:0:0::/64"],
+    ["unique local IPv6 is private: the public one wins", "2001:db8:5:6::9, fd00::1", undefined, "2001:db8:5:6::/64"],
+  ])("%s", (_name, forwarded, socket, expected) => {
+    expect(clientAddress(forwarded, socket)).toBe(expected);
+  });
+
+  test("two addresses of one IPv6 /64 share a key", () => {
+    expect(clientAddress("2001:db8:1:2::1", undefined)).toBe(clientAddress("2001:db8:1:2:ffff::2", undefined));
   });
 });
 
