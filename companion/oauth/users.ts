@@ -61,15 +61,21 @@ export function normalizeUsername(raw: string): string {
 // PostgreSQL 16 split SET from membership (GRANT ... WITH SET FALSE); PostgREST's `set local role` needs SET.
 const CAN_SWITCH = `pg_has_role($1::name, r.oid, case when current_setting('server_version_num')::int >= 160000 then 'SET' else 'MEMBER' end)`;
 
+// Roles whose privileges would escape row-level security or the grants in sql/: owners of tables are exempt from
+// their RLS policies, BYPASSRLS skips them everywhere, CREATEROLE and the pg_* roles reach beyond the API.
+const ESCAPES_RLS = `(r.rolbypassrls or r.rolcreaterole
+  or exists (select from pg_class c where c.relowner = r.oid)
+  or exists (select from pg_roles g where g.rolname ~ '^pg_' and g.oid <> r.oid and pg_has_role(r.oid, g.oid, 'MEMBER')))`;
+
 /**
- * The roles a user may be given: NOLOGIN, not superuser, not a pg_* system role, and one the authenticator can
- * switch to, i.e. a role PostgREST will accept in a token. Sorted.
+ * The roles a user may be given: NOLOGIN, not superuser, not a pg_* system role, nothing that escapes row-level
+ * security, and one the authenticator can switch to, i.e. a role PostgREST will accept in a token. Sorted.
  */
 export async function allowedRoles(db: SqlClient, authenticator: string): Promise<string[]> {
   await assertAuthenticatorExists(db, authenticator);
   const { rows } = await db.query<{ rolname: string }>(
     `select r.rolname from pg_roles r
-      where not r.rolsuper and not r.rolcanlogin and r.rolname !~ '^pg_' and ${CAN_SWITCH}
+      where not r.rolsuper and not r.rolcanlogin and r.rolname !~ '^pg_' and not ${ESCAPES_RLS} and ${CAN_SWITCH}
       order by r.rolname`,
     [authenticator],
   );
@@ -79,8 +85,8 @@ export async function allowedRoles(db: SqlClient, authenticator: string): Promis
 /** Throws Refused naming the role, why it is refused and the roles allowed. */
 export async function assertRoleAllowed(db: SqlClient, role: string, authenticator: string): Promise<void> {
   await assertAuthenticatorExists(db, authenticator);
-  const { rows } = await db.query<{ rolsuper: boolean; rolcanlogin: boolean; reachable: boolean }>(
-    `select r.rolsuper, r.rolcanlogin, ${CAN_SWITCH} as reachable from pg_roles r where r.rolname = $2`,
+  const { rows } = await db.query<{ rolsuper: boolean; rolcanlogin: boolean; escapes: boolean; reachable: boolean }>(
+    `select r.rolsuper, r.rolcanlogin, ${ESCAPES_RLS} as escapes, ${CAN_SWITCH} as reachable from pg_roles r where r.rolname = $2`,
     [authenticator, role],
   );
   const found = rows[0];
@@ -92,7 +98,9 @@ export async function assertRoleAllowed(db: SqlClient, role: string, authenticat
         ? "it can log in (LOGIN): tokens must name a NOLOGIN role"
         : role.startsWith("pg_")
           ? "it is a PostgreSQL system role"
-          : !found.reachable
+          : found.escapes
+            ? "it owns tables, has BYPASSRLS or CREATEROLE, or is a member of a pg_* role: its users would not be held to row-level security"
+            : !found.reachable
             ? `the authenticator role ${JSON.stringify(authenticator)} cannot switch to it, so PostgREST would refuse the token (grant it: grant ${quoteIdent(role)} to ${quoteIdent(authenticator)})`
             : undefined;
   if (!why) return;
@@ -200,7 +208,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The user a session or refresh token belongs to, if they still exist and are enabled. Any other id: undefined. */
 export async function findActiveUser(db: SqlClient, id: string): Promise<ActiveUser | undefined> {
   if (!UUID.test(id)) return undefined;
-  const { rows } = await db.query<ActiveUser>(`select id, role from ${USERS} where id = $1 and disabled_at is null`, [id]);
+  // Checked at every token too: a role made superuser or BYPASSRLS after it was given is not put in a token.
+  const { rows } = await db.query<ActiveUser>(
+    `select u.id, u.role from ${USERS} u join pg_roles r on r.rolname = u.role
+      where u.id = $1 and u.disabled_at is null and not r.rolsuper and not r.rolbypassrls and not r.rolcanlogin`,
+    [id],
+  );
   return rows[0] ? { id: rows[0].id, role: rows[0].role } : undefined;
 }
 

@@ -300,6 +300,18 @@ describe("refresh tokens", () => {
     await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
   });
 
+  test("a person whose row is deleted behind the command's back (tokens left in the store) fails at the next refresh", async () => {
+    const fay = { username: "fay@example.com", password: "fay's long passphrase" };
+    const id = await addUser(owner, { ...fay, role: oauthDb.db.roles.authenticated, authenticator: oauthDb.db.roles.authenticator });
+    const state = client.randomState();
+    const { callback } = await authorize(config, { redirect_uri: CALLBACK, scope: "api", state }, fay);
+    const tokens = await client.authorizationCodeGrant(config, callback!, { expectedState: state });
+    await owner.query(`delete from ${OAUTH_SCHEMA}.users where id = $1`, [id]);
+    const { rows } = await owner.query(`select count(*)::int as n from ${OAUTH_SCHEMA}.store where model = 'RefreshToken' and account_id = $1`, [id]);
+    expect(rows[0].n).toBe(1);
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+  });
+
   test("a revoked refresh token is invalid_grant", async () => {
     const { callback, state } = await signedIn();
     const tokens = await client.authorizationCodeGrant(config, callback, { expectedState: state });

@@ -157,6 +157,36 @@ describe("which roles users may be given", () => {
     );
   });
 
+  test.each([
+    ["BYPASSRLS", (r: string) => `alter role ${r} bypassrls`],
+    ["CREATEROLE", (r: string) => `alter role ${r} createrole`],
+    ["owning a table (owners are exempt from its policies)", (r: string) => `create table public.escape_owned (id int); alter table public.escape_owned owner to ${r}`],
+    ["membership of a pg_* role", (r: string) => `grant pg_read_all_data to ${r}`],
+  ])("a role escaping row-level security by %s is refused", async (_why, grantEscape) => {
+    const role = `${oauth.db.name}_escape`;
+    await superuser.query(`create role ${ident(role)} nologin; grant ${ident(role)} to ${ident(authenticator)}`);
+    try {
+      await superuser.query(grantEscape(ident(role)));
+      await expect(add("ivan@example.com", role)).rejects.toThrow(`role "${role}" cannot be given to users: it owns tables, has BYPASSRLS or CREATEROLE, or is a member of a pg_* role`);
+    } finally {
+      await superuser.query(`drop table if exists public.escape_owned; drop owned by ${ident(role)}; drop role ${ident(role)}`);
+    }
+  });
+
+  test("a role made BYPASSRLS after it was given puts no more tokens out: the user is not found for them", async () => {
+    const role = `${oauth.db.name}_later`;
+    await superuser.query(`create role ${ident(role)} nologin; grant ${ident(role)} to ${ident(authenticator)}`);
+    try {
+      const id = await add("kate@example.com", role);
+      expect(await findActiveUser(db, id)).toEqual({ id, role });
+      await superuser.query(`alter role ${ident(role)} bypassrls`);
+      expect(await findActiveUser(db, id)).toBeUndefined();
+    } finally {
+      await deleteUser(db, "kate@example.com");
+      await superuser.query(`drop role ${ident(role)}`);
+    }
+  });
+
   test("a role granted to the authenticator WITH SET FALSE is refused: PostgREST's SET ROLE would fail", async () => {
     await expect(add("ivan@example.com", setless)).rejects.toThrow(/cannot switch to it/);
   });
