@@ -9,7 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { bundleCompanion, RUNTIME_PACKAGES } from "../../companion/bundle.js";
-import { verifyLogin } from "../../companion/oauth/users.js";
+import * as client from "openid-client";
+import { addUser, verifyLogin } from "../../companion/oauth/users.js";
+import { authenticate } from "../../lib/postgrest/index.js";
+import { authorize, chatGptClient } from "../support/chatgpt.js";
 import { applyMigrations, listSqlFiles } from "../../lib/migrate/index.js";
 import type { TestDatabase } from "../support/db-fixtures.js";
 import { createOAuthTestDatabase, type OAuthTestDatabase } from "../support/oauth-db.js";
@@ -75,8 +78,14 @@ test("the bundles import nothing but Node.js built-ins and the packages copied b
   for (const name of RUNTIME_PACKAGES) expect(existsSync(join(dir, "node_modules", name, "package.json")), name).toBe(true);
 });
 
+const SECRET = "bundle-test-secret-of-at-least-32-chars";
+const CALLBACK = "https://chatgpt.com/aip/g-0123456789abcdef0123456789abcdef/oauth/callback";
+const CLIENT = { id: "gpt-bundle-test", secret: "b".repeat(43) };
+let base = "";
+
 test("started alone with the container's environment, it serves /openapi.json", async () => {
   const { hostname, port } = new URL(db.authenticatorUrl);
+  const oauthLogin = new URL(oauth.oauthUrl);
   const httpPort = await freePort();
   child = spawn(process.execPath, ["companion.mjs"], {
     cwd: dir,
@@ -85,11 +94,16 @@ test("started alone with the container's environment, it serves /openapi.json", 
       PORT: String(httpPort),
       PGHOST: hostname, PGPORT: port, PGUSER: db.roles.authenticator, PGPASSWORD: db.authenticatorPassword, PGDATABASE: db.name,
       PGPT_DB_SCHEMAS: "api", PGPT_ANON_ROLE: db.roles.anon, PGPT_AUTHENTICATED_ROLE: db.roles.authenticated,
-      PGPT_API_URL: "https://gpt.example.com/api", PGPT_JWT_SECRET: "bundle-test-secret-of-at-least-32-chars",
+      PGPT_API_URL: "https://gpt.example.com/api", PGPT_JWT_SECRET: SECRET, PGPT_JWT_AUDIENCE: "https://gpt.example.com/api",
+      PGPT_OAUTH_ISSUER: `http://127.0.0.1:${httpPort}/oauth`, PGPT_OAUTH_CLIENT_ID: CLIENT.id, PGPT_OAUTH_CLIENT_SECRET: CLIENT.secret,
+      PGPT_OAUTH_CALLBACK_URLS: CALLBACK, PGPT_OAUTH_COOKIE_KEY: "c".repeat(43),
+      PGPT_OAUTH_SIGNING_KEY: JSON.stringify({ kty: "oct", k: Buffer.from(SECRET).toString("base64url"), alg: "HS256" }),
+      PGPT_OAUTH_PGUSER: decodeURIComponent(oauthLogin.username), PGPT_OAUTH_PGPASSWORD: decodeURIComponent(oauthLogin.password),
     },
   });
   child.stderr!.on("data", (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${httpPort}`;
+  base = url;
   await expect.poll(() => fetch(`${url}/healthz`).then((r) => r.status, () => 0), { timeout: 10_000, interval: 100 }).toBe(200);
   const res = await fetch(`${url}/openapi.json`);
   expect(res.status, output).toBe(200);
@@ -97,6 +111,20 @@ test("started alone with the container's environment, it serves /openapi.json", 
   expect(doc.openapi).toBe("3.1.0");
   expect(Object.keys(doc.paths)).toEqual(["/announcements"]);
   expect(output).toMatch(/postgrest-gpt companion: \/openapi.json on port/);
+});
+
+test("the bundled authorization server signs a person in and issues a token PostgREST accepts", async () => {
+  const owner = await db.connect(oauth.oauthUrl);
+  const person = { username: "bundle@example.com", password: "bundle long passphrase" };
+  await addUser(owner, { ...person, role: db.roles.authenticated, authenticator: db.roles.authenticator });
+  const config = await chatGptClient(`${base}/oauth`, CLIENT.id, CLIENT.secret, "basic");
+  const state = client.randomState();
+  const { callback, page } = await authorize(config, { redirect_uri: CALLBACK, scope: "api", state }, person);
+  expect(page, output).toBeUndefined();
+  const tokens = await client.authorizationCodeGrant(config, callback!, { expectedState: state });
+  const auth = await authenticate(`Bearer ${tokens.access_token}`, { jwtSecret: SECRET, jwtAud: "https://gpt.example.com/api", dbAnonRole: db.roles.anon });
+  expect(auth).toMatchObject({ ok: true, role: db.roles.authenticated });
+  expect((await client.refreshTokenGrant(config, tokens.refresh_token!)).access_token).toEqual(expect.any(String));
 });
 
 test("a missing setting stops it before it listens, naming the variable", async () => {
