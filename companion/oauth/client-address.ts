@@ -25,7 +25,8 @@ function groupOf(ip: string): string {
 
 /** The throttling key for a request: the client's IPv4 address or IPv6 /64. */
 export function clientAddress(forwardedFor: string | undefined, socketAddress: string | undefined): string {
-  const chain = (forwardedFor ?? "").split(",").map((s) => s.trim()).filter((s) => isIP(s) !== 0);
-  const client = [...chain].reverse().find(isPublic) ?? chain.at(-1) ?? socketAddress ?? "unknown";
-  return groupOf(client.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1"));
+  const unmapped = (ip: string) => ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1");
+  const chain = (forwardedFor ?? "").split(",").map((s) => unmapped(s.trim())).filter((s) => isIP(s) !== 0);
+  const client = [...chain].reverse().find(isPublic) ?? chain.at(-1) ?? (socketAddress ? unmapped(socketAddress) : "unknown");
+  return groupOf(client);
 }

@@ -8,7 +8,7 @@ import { clientAddress } from "./client-address.js";
 import { LoginThrottle } from "./login-throttle.js";
 import { PAGE_HEADERS, renderErrorPage, renderLoginPage } from "./pages.js";
 import { API_SCOPE, scopeIsAllowed } from "./provider.js";
-import { verifyLogin } from "./users.js";
+import { comparableName, verifyLogin } from "./users.js";
 
 const MAX_FORM_BYTES = 8 * 1024;
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
@@ -98,7 +98,7 @@ export function createInteractionHandler({ provider, db, cookieKey, mountPath, l
     }
     const username = (form.get("username") ?? "").trim();
     const password = form.get("password") ?? "";
-    const nameKey = username.toLowerCase();
+    const nameKey = await comparableName(db, username);
     const address = clientAddress(String(req.headers["x-forwarded-for"] ?? ""), req.socket.remoteAddress);
     const pairKey = `${nameKey}\n${address}`;
     const wait = Math.max(byNameAndAddress.blockedFor(pairKey), byName.blockedFor(nameKey), byAddress.blockedFor(address));

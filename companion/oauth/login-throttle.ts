@@ -32,7 +32,7 @@ export class LoginThrottle {
     if (entry) entry.count += 1;
     else {
       this.entries.set(key, { count: 1, since: this.now() });
-      this.forgetOldest();
+      this.forgetOldest(key);
     }
   }
 
@@ -56,13 +56,14 @@ export class LoginThrottle {
     return entry;
   }
 
-  private forgetOldest() {
+  private forgetOldest(keep: string) {
     const max = this.options.maxEntries ?? 100_000;
     if (this.entries.size <= max) return;
-    // Never a refused key: flooding the map with new names must not lift a block.
+    // Never a refused key (flooding the map with new names must not lift a block), nor the one being counted. When
+    // only those are left, the map grows past its bound rather than forget a count.
     for (const key of this.entries.keys()) {
       if (this.entries.size <= max) return;
-      if (this.blockedFor(key) === 0) this.entries.delete(key);
+      if (key !== keep && this.blockedFor(key) === 0) this.entries.delete(key);
     }
   }
 }

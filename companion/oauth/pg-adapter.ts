@@ -40,7 +40,8 @@ export class PgAdapter implements Adapter {
   /**
    * oidc-provider checks `consumed` and then calls this, so two requests racing with one code both pass its check.
    * The row decides: only the request that marks it wins; the loser is a replay, and like a replay it revokes
-   * everything issued from the grant (RFC 6749 4.1.2), the winner's tokens included.
+   * everything stored for the grant (RFC 6749 4.1.2), the winner's refresh token included. The winner's access
+   * token, a JWT, cannot be recalled: it lives out its minutes.
    */
   async consume(id: string): Promise<void> {
     const { rows } = await this.db.query<{ grant_id: string | null }>(

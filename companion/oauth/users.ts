@@ -63,8 +63,9 @@ const CAN_SWITCH = `pg_has_role($1::name, r.oid, case when current_setting('serv
 
 // Roles whose privileges would escape row-level security or the grants in sql/: owners of tables are exempt from
 // their RLS policies, BYPASSRLS skips them everywhere, CREATEROLE and the pg_* roles reach beyond the API.
+// Ownership counts through membership too: whoever holds the owner's privileges is treated as the owner.
 const ESCAPES_RLS = `(r.rolbypassrls or r.rolcreaterole
-  or exists (select from pg_class c where c.relowner = r.oid)
+  or exists (select from (select distinct relowner from pg_class) o where pg_has_role(r.oid, o.relowner, 'USAGE'))
   or exists (select from pg_roles g where g.rolname ~ '^pg_' and g.oid <> r.oid and pg_has_role(r.oid, g.oid, 'MEMBER')))`;
 
 /**
@@ -203,15 +204,25 @@ export async function verifyLogin(db: SqlClient, username: string, password: str
   return { id: user.id, role: user.role };
 }
 
+/**
+ * The sign-in name as the lookup compares it: PostgreSQL's lower(), which JavaScript's toLowerCase() does not always
+ * match (İ, for one), so a throttle keyed by it cannot be dodged with spellings that find the same user.
+ */
+export async function comparableName(db: SqlClient, username: string): Promise<string> {
+  const { rows } = await db.query<{ name: string }>("select lower(left($1, $2)) as name", [username.trim(), USERNAME_MAX_LENGTH]);
+  return rows[0]!.name;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The user a session or refresh token belongs to, if they still exist and are enabled. Any other id: undefined. */
 export async function findActiveUser(db: SqlClient, id: string): Promise<ActiveUser | undefined> {
   if (!UUID.test(id)) return undefined;
-  // Checked at every token too: a role made superuser or BYPASSRLS after it was given is not put in a token.
+  // Checked at every token too: a role changed after it was given, so that it would escape row-level security,
+  // is not put in a token.
   const { rows } = await db.query<ActiveUser>(
     `select u.id, u.role from ${USERS} u join pg_roles r on r.rolname = u.role
-      where u.id = $1 and u.disabled_at is null and not r.rolsuper and not r.rolbypassrls and not r.rolcanlogin`,
+      where u.id = $1 and u.disabled_at is null and not r.rolsuper and not r.rolcanlogin and not ${ESCAPES_RLS}`,
     [id],
   );
   return rows[0] ? { id: rows[0].id, role: rows[0].role } : undefined;

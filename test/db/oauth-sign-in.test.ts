@@ -75,6 +75,15 @@ describe("the sign-in page", () => {
     expect(unknown.html.replace("zoe@example.com", "X")).toBe(known.html.replace("dave@example.com", "X"));
   });
 
+  test("spellings that find the same person share one limit (PostgreSQL's lower(), not JavaScript's)", async () => {
+    const tim = { username: "tim.smith@example.com", password: "tim's long passphrase" };
+    await addUser(owner, { ...tim, role: oauthDb.db.roles.authenticated, authenticator: oauthDb.db.roles.authenticator });
+    const form = await openForm();
+    for (let i = 0; i < 5; i++) expect((await submit(form, { csrf: form.csrf, username: tim.username, password: `wrong ${i} password` })).status).toBe(401);
+    // "İ".toLowerCase() is "i̇" in JavaScript; the database's lower() makes it "i", so this name finds tim.
+    expect((await submit(form, { csrf: form.csrf, username: "tİm.smİth@example.com", password: tim.password })).status).toBe(429);
+  });
+
   test("a burst of parallel guesses for one name is held to the limit: five are checked, the rest refused", async () => {
     const target = { username: "hank@example.com", password: "hank's long passphrase" };
     await addUser(owner, { ...target, role: oauthDb.db.roles.authenticated, authenticator: oauthDb.db.roles.authenticator });

@@ -162,6 +162,7 @@ describe("which roles users may be given", () => {
     ["CREATEROLE", (r: string) => `alter role ${r} createrole`],
     ["owning a table (owners are exempt from its policies)", (r: string) => `create table public.escape_owned (id int); alter table public.escape_owned owner to ${r}`],
     ["membership of a pg_* role", (r: string) => `grant pg_read_all_data to ${r}`],
+    ["membership of a role that owns a table", (r: string) => `create role escape_owner nologin; create table public.escape_owned (id int); alter table public.escape_owned owner to escape_owner; grant escape_owner to ${r}`],
   ])("a role escaping row-level security by %s is refused", async (_why, grantEscape) => {
     const role = `${oauth.db.name}_escape`;
     await superuser.query(`create role ${ident(role)} nologin; grant ${ident(role)} to ${ident(authenticator)}`);
@@ -169,21 +170,25 @@ describe("which roles users may be given", () => {
       await superuser.query(grantEscape(ident(role)));
       await expect(add("ivan@example.com", role)).rejects.toThrow(`role "${role}" cannot be given to users: it owns tables, has BYPASSRLS or CREATEROLE, or is a member of a pg_* role`);
     } finally {
-      await superuser.query(`drop table if exists public.escape_owned; drop owned by ${ident(role)}; drop role ${ident(role)}`);
+      await superuser.query(`drop table if exists public.escape_owned; drop owned by ${ident(role)}; drop role ${ident(role)}; drop role if exists escape_owner`);
     }
   });
 
-  test("a role made BYPASSRLS after it was given puts no more tokens out: the user is not found for them", async () => {
+  test.each([
+    ["made BYPASSRLS", (r: string) => `alter role ${r} bypassrls`],
+    ["given a table", (r: string) => `create table public.later_owned (id int); alter table public.later_owned owner to ${r}`],
+    ["made a member of a pg_* role", (r: string) => `grant pg_read_all_data to ${r}`],
+  ])("a role %s after it was given puts no more tokens out: the user is not found for them", async (_how, change) => {
     const role = `${oauth.db.name}_later`;
     await superuser.query(`create role ${ident(role)} nologin; grant ${ident(role)} to ${ident(authenticator)}`);
     try {
       const id = await add("kate@example.com", role);
       expect(await findActiveUser(db, id)).toEqual({ id, role });
-      await superuser.query(`alter role ${ident(role)} bypassrls`);
+      await superuser.query(change(ident(role)));
       expect(await findActiveUser(db, id)).toBeUndefined();
     } finally {
       await deleteUser(db, "kate@example.com");
-      await superuser.query(`drop role ${ident(role)}`);
+      await superuser.query(`drop table if exists public.later_owned; drop owned by ${ident(role)}; drop role ${ident(role)}`);
     }
   });
 

@@ -52,6 +52,15 @@ describe("LoginThrottle", () => {
     expect(throttle.blockedFor("victim")).toBeGreaterThan(0);
   });
 
+  test("when only refused keys are left to forget, the map grows rather than drop the key being counted", () => {
+    const throttle = new LoginThrottle({ maxFailures: 2, windowMs: 60_000, maxEntries: 2 });
+    for (const name of ["a", "a", "b", "b"]) throttle.attempt(name);
+    throttle.attempt("x");
+    throttle.attempt("x");
+    expect(throttle.blockedFor("x")).toBeGreaterThan(0);
+    expect(throttle.blockedFor("a")).toBeGreaterThan(0);
+  });
+
   test("forgive takes back one attempt only, so one success on a shared address keeps the others' failures", () => {
     const throttle = new LoginThrottle({ maxFailures: 3, windowMs: 60_000 });
     for (let i = 0; i < 3; i++) throttle.attempt("nat");
@@ -70,6 +79,7 @@ describe("clientAddress: the key of the per-address limit", () => {
     ["no header: the socket's address", "", "127.0.0.1", "127.0.0.1"],
     ["garbage entries are ignored", "not-an-ip, 203.0.113.7", undefined, "203.0.113.7"],
     ["an IPv4-mapped IPv6 socket address is the IPv4 address", "", "::ffff:203.0.113.7", "203.0.113.7"],
+    ["an IPv4-mapped entry in the chain counts as the public IPv4 address it is", "6.6.6.6, ::ffff:198.51.100.9, 172.18.0.1", undefined, "198.51.100.9"],
     ["IPv6 counts per /64", "2001:db8:1:2:aaaa:bbbb:cccc:dddd", undefined, "2001:db8:1:2::/64"],
     ["compressed IPv6 too", "2001:db8::1", undefined, "2001:db8:0:0::/64"],
     ["unique local IPv6 is private: the public one wins", "2001:db8:5:6::9, fd00::1", undefined, "2001:db8:5:6::/64"],
