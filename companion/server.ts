@@ -7,11 +7,7 @@ import { DocumentCache } from "./document-cache.js";
 import { serveOpenApi } from "./openapi-route.js";
 import { listenForReloads, type ReloadListener } from "./reload-listener.js";
 import { sendJson } from "./respond.js";
-import { syncConfigCallbacks } from "./oauth/callbacks.js";
-import { createOAuthRoutes, type OAuthRoutes } from "./oauth/mount.js";
-import { purgeExpired } from "./oauth/pg-adapter.js";
-import { ensureOAuthSchema } from "./oauth/schema.js";
-import { signingKeyProblem } from "./oauth/signing-key-check.js";
+import { startAuthorizationServer } from "./oauth/start.js";
 
 export const OPENAPI_PATH = "/openapi.json";
 export const HEALTH_PATH = "/healthz";
@@ -19,8 +15,6 @@ export const HEALTH_PATH = "/healthz";
 export interface Companion {
   readonly server: Server;
   readonly cache: DocumentCache;
-  /** The authorization server, when OAuth is configured. */
-  readonly oauth?: OAuthRoutes;
   /** Settles once the companion can serve everything; rejects (naming the problem) when it cannot. */
   readonly ready: Promise<void>;
   close(): Promise<void>;
@@ -29,8 +23,6 @@ export interface Companion {
 export interface CompanionOptions {
   /** libpq settings of the authenticator login; the PG* environment when absent. */
   readonly database?: pg.ClientConfig;
-  /** libpq settings of the OAuth login; `database` with config.oauth's user and password when absent. */
-  readonly oauthDatabase?: pg.ClientConfig;
   readonly log?: (line: string) => void;
 }
 
@@ -47,43 +39,15 @@ export function createCompanion(config: CompanionConfig, options: CompanionOptio
     log,
   );
 
-  let oauth: OAuthRoutes | undefined;
-  let oauthPool: pg.Pool | undefined;
-  let purge: NodeJS.Timeout | undefined;
-  let ready: Promise<void> = Promise.resolve();
-  if (config.oauth) {
-    const settings = config.oauth;
-    oauthPool = new pg.Pool({
-      ...(options.oauthDatabase ?? { ...options.database, user: settings.database.user, password: settings.database.password }),
-      max: 8,
-      application_name: "postgrest-gpt-oauth",
-    });
-    oauthPool.on("error", (error) => closing || log(`idle OAuth database connection failed: ${error.message}`));
-    const db = oauthPool;
-    oauth = createOAuthRoutes({ oauth: settings, audience: config.auth.jwtAud ?? "", db, log });
-    ready = (async () => {
-      const problem = await signingKeyProblem(settings.signingKey, config.auth, config.authenticatedRole);
-      if (problem) throw new Error(`PGPT_OAUTH_SIGNING_KEY does not match PGPT_JWT_SECRET: ${problem}`);
-      const client = await db.connect();
-      try {
-        await ensureOAuthSchema(client);
-        await syncConfigCallbacks(client, settings.callbackUrls);
-      } finally {
-        client.release();
-      }
-    })();
-    ready.catch(() => undefined);
-    purge = setInterval(() => {
-      purgeExpired(db).catch((error: Error) => log(`oauth: purging expired rows failed: ${error.message}`));
-    }, 10 * 60 * 1000);
-    purge.unref();
-  }
+  const oauth = config.oauth
+    ? startAuthorizationServer({ oauth: config.oauth, auth: config.auth, probeRole: config.authenticatedRole, ...(options.database ? { database: options.database } : {}), log })
+    : undefined;
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://companion");
     const method = req.method ?? "GET";
-    if (oauth?.matches(url.pathname)) {
-      const routes = oauth;
+    if (oauth?.routes.matches(url.pathname)) {
+      const { routes, ready } = oauth;
       ready
         .then(() => routes.handle(req, res, url.pathname))
         .catch((error: unknown) => {
@@ -109,16 +73,14 @@ export function createCompanion(config: CompanionConfig, options: CompanionOptio
   return {
     server,
     cache,
-    ...(oauth ? { oauth } : {}),
-    ready,
+    ready: oauth?.ready ?? Promise.resolve(),
     async close() {
       closing = true;
-      clearInterval(purge);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await listener.close();
       await pool.end();
-      await oauthPool?.end();
+      await oauth?.close();
     },
   };
 }
