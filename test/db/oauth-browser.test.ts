@@ -13,7 +13,7 @@ import { addUser } from "../../companion/oauth/users.js";
 import { chatGptClient } from "../support/chatgpt.js";
 import { createOAuthTestDatabase, type OAuthTestDatabase } from "../support/oauth-db.js";
 import { CALLBACK, startOAuthStack, type OAuthStack } from "../support/oauth-stack.js";
-import { authenticate } from "../support/oauth-verify.js";
+import { authenticate } from "../../lib/postgrest/index.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);

@@ -8,7 +8,7 @@ import { addUser, deleteUser, disableUser, enableUser } from "../../companion/oa
 import { authorize, Browser, chatGptClient } from "../support/chatgpt.js";
 import { createOAuthTestDatabase, type OAuthTestDatabase } from "../support/oauth-db.js";
 import { API_URL, CALLBACK, startOAuthStack, type OAuthStack } from "../support/oauth-stack.js";
-import { authenticate } from "../support/oauth-verify.js";
+import { authenticate } from "../../lib/postgrest/index.js";
 import type pg from "pg";
 
 let oauthDb: OAuthTestDatabase;
